@@ -1,0 +1,80 @@
+# Kompetanseveilederen. `make run` starts the assistant, `make test` runs every test layer.
+# Both create what is missing first: the two virtualenvs, the spaCy pipeline, the catalog
+# database and the trained model (retrained only when its inputs changed).
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+.DEFAULT_GOAL := help
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export RASA_TELEMETRY_ENABLED := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+RASA_VENV := .venv/rasa
+APP_VENV := .venv/app
+RASA := $(RASA_VENV)/bin/rasa
+APP_PY := $(APP_VENV)/bin/python
+MODEL := models/kv.tar.gz
+SPACY_NB := build/spacy_nb/meta.json
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml) \
+                   data/catalog/vocabulary.yml $(wildcard kvnlu/*.py) $(SPACY_NB)
+
+.PHONY: help install run test bench lint catalog catalog-validate model clean
+
+help:
+	@echo "make run    – start the assistant (SQLite defaults) and print the URL to open"
+	@echo "make test   – install what is missing and run every test layer"
+	@echo "make bench  – latency, throughput, memory, training time and NLU accuracy"
+	@echo "make lint   – ruff"
+
+$(RASA_VENV)/.installed: requirements/rasa.txt
+	@PY=$$(scripts/find_python.sh 3.10) && echo "Rasa engine env with $$PY" && \
+	  rm -rf $(RASA_VENV) && $$PY -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install -q --upgrade pip wheel 'setuptools<70' 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(RASA_VENV)/bin/pip install -q -r requirements/rasa.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(RASA_VENV)/bin/python -c "import rasa, spacy, spacy_lookups_data; assert rasa.__version__ == '3.6.21'"
+	touch $@
+
+$(APP_VENV)/.installed: requirements/app.txt
+	@PY=$$(scripts/find_python.sh 3.12) && echo "Application env with $$PY" && \
+	  rm -rf $(APP_VENV) && $$PY -m venv $(APP_VENV)
+	$(APP_VENV)/bin/pip install -q --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(APP_VENV)/bin/pip install -q -r requirements/app.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(APP_PY) -c "import rasa_sdk, sqlalchemy, alembic, pytest"
+	touch $@
+
+install: $(RASA_VENV)/.installed $(APP_VENV)/.installed
+
+$(SPACY_NB): scripts/build_spacy_nb.py $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/python scripts/build_spacy_nb.py build/spacy_nb 2>&1 | { grep -v -i "tensorflow\|cuda\|AVX\|oneDNN\|TensorRT" || true; }
+	test -f $@
+
+catalog-validate: $(APP_VENV)/.installed
+	$(APP_PY) -m bot catalog validate
+
+catalog: $(APP_VENV)/.installed
+	$(APP_PY) -m bot catalog load
+
+$(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.installed
+	@mkdir -p models build
+	@echo "Training the Rasa model (a few minutes) ..."
+	@start=$$(date +%s); \
+	$(RASA) train --fixed-model-name kv --out models --force --quiet > build/train.log 2>&1 || { tail -40 build/train.log; exit 1; }; \
+	echo "Trained $(MODEL) in $$(( $$(date +%s) - start )) s" | tee build/train_seconds.txt
+
+model: $(MODEL)
+
+run: install $(SPACY_NB) catalog $(MODEL)
+	$(APP_PY) -m bot.launch
+
+test: install $(SPACY_NB) catalog $(MODEL)
+	$(APP_PY) -m pytest tests
+
+bench: install $(SPACY_NB) catalog $(MODEL)
+	$(APP_PY) -m bench
+
+lint: $(APP_VENV)/.installed
+	$(APP_VENV)/bin/ruff check bot actions kvnlu tests bench
+
+clean:
+	rm -rf build models .pytest_cache

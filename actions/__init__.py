@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters from tracker slots to the `bot` package."""

@@ -1,0 +1,114 @@
+"""Shared plumbing for the actions: the catalog store, language and error handling."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from abc import ABCMeta, abstractmethod
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.answers import Labels, Reply
+from bot.catalog.db import CatalogUnavailable, get_engine
+from bot.catalog.records import Concept, Measure
+from bot.catalog.store import CatalogStore
+from bot.texts import t
+from bot.understanding import SlotParser
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CatalogView:
+    """Vocabulary, concepts and all measures, reloaded when the catalog's content hash changes."""
+
+    digest: Optional[str]
+    labels: Labels
+    parser: SlotParser
+    concepts: List[Concept]
+    measures: List[Measure]
+
+    @property
+    def by_id(self) -> Dict[str, Measure]:
+        return {m.id: m for m in self.measures}
+
+
+_store: Optional[CatalogStore] = None
+_view: Optional[CatalogView] = None
+_lock = threading.Lock()
+
+
+def store() -> CatalogStore:
+    global _store
+    with _lock:
+        if _store is None:
+            _store = CatalogStore(get_engine())
+        return _store
+
+
+def view() -> CatalogView:
+    """The cached catalog view; one cheap query checks that it is current."""
+    global _view
+    s = store()
+    digest = s.content_hash()
+    if digest is None:
+        raise CatalogUnavailable("catalog database not loaded or unreachable")
+    with _lock:
+        if _view is None or _view.digest != digest:
+            terms = s.terms()
+            _view = CatalogView(digest, Labels(terms), SlotParser(terms), s.concepts(), s.all_measures())
+        return _view
+
+
+def language(tracker: Tracker) -> str:
+    return "nn" if tracker.get_slot("language") == "nn" else "nb"
+
+
+def today() -> date:
+    return date.today()
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    if reply.buttons:
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+    else:
+        dispatcher.utter_message(text=reply.text)
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> tuple:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def latest_entities(tracker: Tracker) -> List[Dict[str, Any]]:
+    return list((tracker.latest_message or {}).get("entities") or [])
+
+
+class CatalogAction(Action, metaclass=ABCMeta):
+    """An action that reads the catalog; a database failure becomes a polite apology."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """The action's name in the domain."""
+
+    @abstractmethod
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        try:
+            return await self.act(dispatcher, tracker, domain)
+        except CatalogUnavailable as exc:
+            log.error("catalog unavailable in %s: %s", self.name(), exc)
+            dispatcher.utter_message(text=t("db_down", language(tracker)))
+            return []

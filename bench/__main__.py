@@ -1,0 +1,181 @@
+"""`make bench`: prints figures for this machine (not pass/fail).
+
+- p50/p95 latency of full turns (REST → Rasa → action server → catalog DB) for one conversation,
+  and for 10 concurrent conversations sending back to back, with turns/s;
+- `rasa train` time (a fresh forced training into a temporary folder, unless --skip-train);
+- Rasa server memory (RSS of its process tree);
+- held-out intent accuracy and entity F1, bokmål and nynorsk separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Dict, List
+
+import requests
+
+from bench.nlu_eval import evaluate, parse_examples
+from bot.launch import RASA_BIN, Servers
+from bot.settings import ROOT
+
+TOKEN = "bench-token"
+CONVERSATION = [
+    "Hei, vi trenger kompetanseheving om språk i barnehagen vår",
+    "hele personalet",
+    "delvis, styrer er med men ikke eier",
+    "flere år",  # completes the form: ranks measures from the database
+    "fortell mer om nummer 2",
+    "hvordan søker vi?",
+]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: List[float], p: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def run_conversation(url: str, session: requests.Session, latencies: List[float],
+                     suggest: List[float], errors: List[str]) -> None:
+    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    for i, text in enumerate(CONVERSATION):
+        t0 = time.perf_counter()
+        try:
+            r = session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+            ok = r.status_code == 200 and r.json()
+        except requests.RequestException as exc:
+            ok, r = False, exc
+        dt = (time.perf_counter() - t0) * 1000
+        if not ok:
+            errors.append(f"{text!r}: {r}")
+            continue
+        latencies.append(dt)
+        if i == 3:
+            suggest.append(dt)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB."""
+    total = 0
+    pids = [pid]
+    try:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+        pids += [int(p) for p in out.split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def time_training() -> float:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3")
+    with tempfile.TemporaryDirectory() as out:
+        t0 = time.perf_counter()
+        r = subprocess.run([str(RASA_BIN), "train", "--force", "--out", out, "--quiet"], cwd=ROOT, env=env,
+                           capture_output=True, text=True)
+        dt = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise SystemExit("rasa train failed:\n" + r.stdout[-3000:] + r.stderr[-3000:])
+    return dt
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench")
+    ap.add_argument("--single", type=int, default=15, help="conversations for the single-user run")
+    ap.add_argument("--concurrent-seconds", type=float, default=30.0)
+    ap.add_argument("--users", type=int, default=10)
+    ap.add_argument("--skip-train", action="store_true")
+    args = ap.parse_args()
+
+    print(f"Machine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M')}")
+    if not args.skip_train:
+        print("Timing `rasa train --force` (NLU + core) ...", flush=True)
+        print(f"rasa train: {time_training():.0f} s")
+    servers = Servers(action_port=free_port(), rasa_port=free_port(), workdir=ROOT / "build" / "bench",
+                      api_token=TOKEN)
+    servers.start()
+    try:
+        url = servers.rasa_url
+        session = requests.Session()
+        # Warm up (first calls load lazy parts of TensorFlow).
+        run_conversation(url, session, [], [], [])
+        lat: List[float] = []
+        sug: List[float] = []
+        errors: List[str] = []
+        for _ in range(args.single):
+            run_conversation(url, session, lat, sug, errors)
+        print(f"\n1 conversation, {len(lat)} turns: p50 {pct(lat, .5):.0f} ms, p95 {pct(lat, .95):.0f} ms "
+              f"(suggestion turn: p50 {pct(sug, .5):.0f} ms, p95 {pct(sug, .95):.0f} ms); errors {len(errors)}")
+
+        clat: List[float] = []
+        csug: List[float] = []
+        cerr: List[str] = []
+        stop = time.monotonic() + args.concurrent_seconds
+        lock = threading.Lock()
+
+        def user() -> None:
+            s = requests.Session()
+            while time.monotonic() < stop:
+                local: List[float] = []
+                local_s: List[float] = []
+                run_conversation(url, s, local, local_s, cerr)
+                with lock:
+                    clat.extend(local)
+                    csug.extend(local_s)
+
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=user) for _ in range(args.users)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - t0
+        print(f"{args.users} concurrent conversations, {len(clat)} turns in {elapsed:.1f} s: "
+              f"{len(clat) / elapsed:.1f} turns/s, p50 {pct(clat, .5):.0f} ms, p95 {pct(clat, .95):.0f} ms "
+              f"(suggestion turn p95 {pct(csug, .95):.0f} ms); errors {len(cerr)}")
+        rasa_pid = servers.procs[1].pid
+        action_pid = servers.procs[0].pid
+        print(f"Memory: Rasa server {rss_mb(rasa_pid):.0f} MB, action server {rss_mb(action_pid):.0f} MB")
+
+        def parse(text: str) -> Dict:
+            r = session.post(f"{url}/model/parse", params={"token": TOKEN}, json={"text": text}, timeout=30)
+            r.raise_for_status()
+            return r.json()
+
+        for lang in ("nb", "nn"):
+            examples = parse_examples(ROOT / "tests" / "nlu" / f"heldout_{lang}.yml")
+            s = evaluate(examples, parse)
+            print(f"Held-out {lang}: {s.n} utterances, intent accuracy {s.accuracy:.3f}, "
+                  f"entity F1 {s.entity_f1:.3f} (tp {s.tp}, fp {s.fp}, fn {s.fn})")
+        if errors or cerr:
+            print("First errors:", (errors + cerr)[:3])
+    finally:
+        servers.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Kompetanseveilederen: catalog, recommender and answers behind the Rasa actions."""

@@ -1,0 +1,251 @@
+"""Compose the assistant's replies from catalog records. Pure: no I/O, no Rasa."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from bot.catalog.records import Catalog, Measure, Term, local
+from bot.recommend import Criteria, Recommendation, Suggestion
+from bot.texts import format_date, t
+
+Button = Dict[str, str]
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: List[Button] = field(default_factory=list)
+
+
+def button(title: str, intent: str, **entities: str) -> Button:
+    if entities:
+        pairs = ", ".join(f'"{k}": "{v}"' for k, v in entities.items())
+        return {"title": title, "payload": f"/{intent}{{{pairs}}}"}
+    return {"title": title, "payload": f"/{intent}"}
+
+
+class Labels:
+    """Vocabulary labels for slot values, in the user's language."""
+
+    def __init__(self, terms: Dict[str, List[Term]]):
+        self._labels = {(g, term.id): term.label for g, ts in terms.items() for term in ts}
+
+    def get(self, group: str, value: Optional[str], lang: str) -> str:
+        label = self._labels.get((group, value or ""))
+        return local(label, lang) if label else (value or "")
+
+    def short(self, group: str, value: Optional[str], lang: str) -> str:
+        """Label without the explanation in brackets: 'leder (styrer, rektor)' → 'leder'."""
+        return self.get(group, value, lang).split(" (")[0]
+
+
+GROUP_OF = {"sector": "sectors", "role": "roles", "theme": "themes", "audience": "audience",
+            "anchoring": "anchoring", "duration": "duration"}
+
+
+def criteria_summary(c: Criteria, labels: Labels, lang: str) -> str:
+    parts = [labels.short("sectors", c.sector, lang)]
+    if c.theme:
+        parts.append(labels.short("themes", c.theme, lang))
+    if c.audience == "alle" or not c.role:
+        if c.audience:
+            parts.append(labels.short("audience", c.audience, lang))
+    else:
+        parts.append(labels.short("roles", c.role, lang))
+    if c.duration:
+        parts.append(t(f"duration_{c.duration}", lang))
+    return " · ".join(p for p in parts if p)
+
+
+def period(m: Measure, lang: str) -> str:
+    if m.valid_from and m.valid_to:
+        return t("period_between", lang, start=m.valid_from.year, end=m.valid_to.year)
+    if m.valid_from:
+        return t("period_from", lang, date=format_date(m.valid_from, lang))
+    if m.valid_to:
+        return t("period_until", lang, date=format_date(m.valid_to, lang))
+    return ""
+
+
+def title_with_period(m: Measure, lang: str) -> str:
+    title = m.title(lang)
+    years = {str(d.year) for d in (m.valid_from, m.valid_to) if d}
+    if any(y in title for y in years):
+        return title  # the name already says when it applies
+    p = period(m, lang)
+    return f"{title} ({p})" if p else title
+
+
+def source_line(m_sources: Sequence[str], last_checked, lang: str) -> str:
+    if not m_sources:
+        return ""
+    return (f"{t('source', lang)}: {m_sources[0]} "
+            f"({t('last_checked', lang, date=format_date(last_checked, lang))})")
+
+
+def why_parts(s: Suggestion, c: Criteria, labels: Labels, lang: str) -> List[str]:
+    m = s.measure
+    parts = [labels.short("sectors", c.sector, lang)]
+    for k in s.met:
+        if k == "theme":
+            theme = labels.short("themes", c.theme, lang)
+            parts.append(t("why_theme" if s.theme_specific else "why_theme_any", lang, theme=theme))
+        elif k == "role":
+            if c.audience == "alle":
+                parts.append(t("why_role_all", lang))
+            else:
+                parts.append(t("why_role", lang, role=labels.short("roles", c.role, lang)))
+        elif k == "form":
+            parts.append(t(f"why_form_{m.form}", lang))
+        elif k == "duration":
+            parts.append(t("why_duration", lang, duration=t(f"duration_{c.duration}", lang)))
+    return parts
+
+
+def unmet_parts(s: Suggestion, c: Criteria, labels: Labels, lang: str) -> List[str]:
+    m = s.measure
+    out = []
+    for k in s.unmet:
+        if k == "theme":
+            out.append(t("unmet_theme", lang, theme=labels.short("themes", c.theme, lang)))
+        elif k == "role":
+            who = (labels.short("audience", "alle", lang) if c.audience == "alle"
+                   else labels.short("roles", c.role, lang))
+            out.append(t("unmet_role", lang, role=who))
+        elif k == "form":
+            wanted = "kollektiv" if c.audience == "alle" else "individuell"
+            out.append(t("unmet_form", lang, form=t(f"form_{m.form}", lang),
+                         wanted=t(f"form_{wanted}", lang)))
+        elif k == "duration":
+            actual = " / ".join(t(f"duration_{d}", lang) for d in m.duration)
+            out.append(t("unmet_duration", lang, actual=actual,
+                         wanted=t(f"duration_{c.duration}", lang)))
+    return out
+
+
+def suggestion_text(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: str) -> str:
+    m = s.measure
+    lines = [f"{n}. {title_with_period(m, lang)}",
+             f"   {t('fits_because', lang)}: {', '.join(why_parts(s, c, labels, lang))}."]
+    unmet = unmet_parts(s, c, labels, lang)
+    if unmet:
+        lines.append(f"   {t('does_not_fit', lang)}: {', '.join(unmet)}.")
+    lines.append(f"   {t('funding', lang)}: {local(m.funding, lang)}")
+    if m.uncertain:
+        lines.append(f"   {t('uncertain', lang)}: {local(m.uncertain[0], lang)}")
+    lines.append(f"   {source_line(m.sources, m.last_checked, lang)}")
+    return "\n".join(lines)
+
+
+def result_buttons(count: int, lang: str, more: bool) -> List[Button]:
+    buttons = [button(t("btn_more_about", lang, n=1), "more_about", number="1")] if count else []
+    buttons.append(button(t("btn_apply", lang), "ask_apply"))
+    if more:
+        buttons.append(button(t("btn_show_more", lang), "show_more"))
+    buttons += [button(t("btn_change", lang), "change_answer"), button(t("btn_restart", lang), "start_over")]
+    return buttons
+
+
+def results_reply(rec: Recommendation, labels: Labels, lang: str, offset: int = 0) -> Reply:
+    c = rec.criteria
+    summary = criteria_summary(c, labels, lang)
+    lines: List[str] = []
+    shown = rec.suggestions
+    if rec.full_matches == 0:
+        blocking = t(f"crit_{rec.blocking}", lang) if rec.blocking else t("crit_theme", lang)
+        lines.append(t("no_match", lang, summary=summary, blocking=blocking))
+        if shown:
+            lines.append(t("closest", lang))
+    elif offset:
+        lines.append(t("more_header", lang, summary=summary))
+    elif rec.full_matches < len(shown):
+        lines.append(t("results_partial_header", lang, full=rec.full_matches, summary=summary))
+    else:
+        lines.append(t("results_header", lang, count=_count_word(len(shown), lang), summary=summary))
+    for i, s in enumerate(shown, start=offset + 1):
+        lines.append(suggestion_text(i, s, c, labels, lang))
+    for code in rec.advice:
+        lines.append(t(f"advice_{code}", lang))
+    if not shown:
+        lines.append(t("no_more", lang))
+    more = len(rec.ranked) > offset + len(shown)
+    buttons = []
+    if rec.full_matches == 0 and rec.relax:
+        lines.append(t("relax_question", lang))
+        buttons += relax_buttons(rec.relax, labels, lang)
+    buttons += result_buttons(len(shown), lang, more)
+    return Reply("\n\n".join(lines), buttons)
+
+
+def relax_buttons(relax: Dict[str, str], labels: Labels, lang: str) -> List[Button]:
+    out = []
+    for criterion, value in relax.items():
+        if criterion == "duration":
+            title = t("btn_relax_duration", lang, value=t(f"duration_{value}", lang))
+        elif criterion == "audience":
+            title = t("btn_relax_audience", lang, value=labels.short("audience", value, lang))
+        elif criterion == "sector":
+            title = t("btn_relax_sector", lang, value=labels.short("sectors", value, lang))
+        else:
+            continue
+        out.append(button(title, "inform", **{criterion: value}))
+    return out
+
+
+def _count_word(n: int, lang: str) -> str:
+    words = {"nb": ["Ingen", "Ett", "To", "Tre", "Fire"], "nn": ["Ingen", "Eitt", "To", "Tre", "Fire"]}
+    return words[lang][n] if n < 5 else str(n)
+
+
+def names(ids: Sequence[str], measures: Dict[str, Measure], lang: str) -> str:
+    return ", ".join(title_with_period(measures[i], lang) for i in ids if i in measures)
+
+
+def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today) -> Reply:
+    """Everything about one measure: what, for whom, period, money, how to apply, source."""
+    lines = [f"{title_with_period(m, lang)}" + (f" – {m.abbreviation}" if m.abbreviation else ""),
+             local(m.description, lang)]
+    if m.credits:
+        lines.append(t("credits", lang, n=m.credits) + ".")
+    if m.replaced_by and not m.is_current(today):
+        lines.append(t("historic_now", lang, names=names(m.replaced_by, related, lang)))
+    lines.append(f"{t('apply', lang)}: {local(m.apply, lang)}")
+    lines.append(f"{t('funding', lang)}: {local(m.funding, lang)}")
+    if m.funded_by:
+        lines.append(t("funded_by", lang, names=names(m.funded_by, related, lang)))
+    if m.deadlines:
+        lines.append(f"{t('deadlines', lang)}: {local(m.deadlines, lang)}")
+    for u in m.uncertain:
+        lines.append(f"{t('uncertain', lang)}: {local(u, lang)}")
+    lines.append(source_line(m.sources, m.last_checked, lang))
+    buttons = [button(t("btn_apply", lang), "ask_apply"), button(t("btn_funding", lang), "ask_funding"),
+               button(t("btn_deadline", lang), "ask_deadline")]
+    return Reply("\n\n".join(lines), buttons)
+
+
+def field_reply(kind: str, ms: Sequence[Measure], related: Dict[str, Measure], lang: str, today) -> Reply:
+    """'apply', 'funding' or 'deadlines' for one or more measures."""
+    intro = {"apply": "apply_intro", "funding": "funding_intro", "deadlines": "deadlines_intro"}[kind]
+    lines = [t(intro, lang)]
+    for m in ms:
+        head = title_with_period(m, lang)
+        if kind == "deadlines" and not m.deadlines:
+            lines.append(t("no_deadline", lang, name=head))
+            continue
+        value = local(getattr(m, kind), lang)
+        body = f"{head}: {value}"
+        if kind == "funding" and m.funded_by:
+            body += " " + t("funded_by", lang, names=names(m.funded_by, related, lang))
+        if m.replaced_by and not m.is_current(today):
+            body += " " + t("historic_now", lang, names=names(m.replaced_by, related, lang))
+        relevant = [u for u in m.uncertain]
+        if relevant and kind in ("deadlines", "funding", "apply"):
+            body += f"\n{t('uncertain', lang)}: {local(relevant[0], lang)}"
+        body += "\n" + source_line(m.sources, m.last_checked, lang)
+        lines.append(body)
+    return Reply("\n\n".join(lines))
+
+
+def catalog_labels(catalog: Catalog) -> Labels:
+    return Labels(catalog.terms)

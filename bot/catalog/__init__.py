@@ -1,0 +1,1 @@
+"""The measure catalog: YAML content → validated records → database."""

@@ -1,0 +1,100 @@
+"""Plain, typed records of catalog content, shared by the loader, database and recommender."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Dict, List, Optional, Tuple
+
+LANGS = ("nb", "nn")
+Text = Dict[str, str]  # {"nb": ..., "nn": ...}
+
+SECTORS = ("barnehage", "grunnskole", "sfo", "videregaende", "ppt", "fagopplaering")
+KINDS = (
+    "tilskuddsordning", "videreutdanning", "lederutdanning", "etterutdanning", "kompetansepakke",
+    "arbeidsplassbasert", "stipend", "program", "utdanning",
+)
+FORMS = ("individuell", "kollektiv", "begge")
+DURATIONS = ("kort", "aar", "flerarig")
+ALL = "alle"
+
+
+def local(text: Optional[Text], lang: str) -> str:
+    """The text in ``lang``, falling back to bokmål."""
+    if not text:
+        return ""
+    return text.get(lang) or text.get("nb") or ""
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    kind: str
+    name: Text
+    description: Text
+    sectors: Tuple[str, ...]
+    roles: Tuple[str, ...]
+    themes: Tuple[str, ...]
+    form: str
+    duration: Tuple[str, ...]
+    funding: Text
+    apply: Text
+    sources: Tuple[str, ...]
+    last_checked: date
+    short_name: Optional[Text] = None
+    abbreviation: Optional[str] = None
+    aliases: Tuple[str, ...] = ()
+    credits: Optional[int] = None
+    funded_by: Tuple[str, ...] = ()
+    deadlines: Optional[Text] = None
+    valid_from: Optional[date] = None
+    valid_to: Optional[date] = None
+    replaced_by: Tuple[str, ...] = ()
+    uncertain: Tuple[Text, ...] = ()
+    recommend: bool = True
+    source_file: str = ""
+
+    def title(self, lang: str) -> str:
+        return local(self.short_name, lang) or local(self.name, lang)
+
+    def is_current(self, today: date) -> bool:
+        if self.valid_from and self.valid_from > today:
+            return False
+        return not (self.valid_to and self.valid_to < today)
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    title: Text
+    text: Text
+    sources: Tuple[str, ...]
+    last_checked: date
+    aliases: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Term:
+    """One vocabulary value, e.g. sector 'barnehage'."""
+
+    group: str
+    id: str
+    label: Text
+    synonyms: Tuple[str, ...] = ()
+    answer_synonyms: Tuple[str, ...] = ()
+
+
+@dataclass
+class Catalog:
+    measures: Dict[str, Measure] = field(default_factory=dict)
+    concepts: Dict[str, Concept] = field(default_factory=dict)
+    terms: Dict[str, List[Term]] = field(default_factory=dict)  # group -> terms
+
+    def term_ids(self, group: str) -> List[str]:
+        return [t.id for t in self.terms.get(group, [])]
+
+    def label(self, group: str, value: Optional[str], lang: str) -> str:
+        for t in self.terms.get(group, []):
+            if t.id == value:
+                return local(t.label, lang)
+        return value or ""

@@ -1,0 +1,143 @@
+"""Write the validated catalog to the database and read it back as records."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.engine import Engine
+
+from bot.catalog.db import CatalogUnavailable, session_scope
+from bot.catalog.models import ConceptRow, MeasureFacetRow, MeasureRow, MetaRow, TermRow
+from bot.catalog.records import Catalog, Concept, Measure, Term
+
+FACETS = ("sectors", "roles", "themes", "duration")
+_TEXT_FIELDS = ("name", "short_name", "description", "funding", "apply", "deadlines")
+_LIST_FIELDS = ("aliases", "funded_by", "replaced_by", "sources")
+
+
+def content_hash(directory: Path) -> str:
+    """Hash of every catalog file, to reload only when content changed."""
+    h = hashlib.sha256()
+    for path in sorted(Path(directory).glob("*.yml")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def _measure_to_row(m: Measure) -> MeasureRow:
+    content = {f: getattr(m, f) for f in _TEXT_FIELDS}
+    content.update({f: list(getattr(m, f)) for f in _LIST_FIELDS})
+    content["abbreviation"] = m.abbreviation
+    content["uncertain"] = [dict(u) for u in m.uncertain]
+    row = MeasureRow(
+        id=m.id, kind=m.kind, form=m.form, credits=m.credits, recommend=m.recommend,
+        valid_from=m.valid_from, valid_to=m.valid_to, last_checked=m.last_checked,
+        source_file=m.source_file, content=content,
+    )
+    for facet in FACETS:
+        for value in getattr(m, facet):
+            row.facets.append(MeasureFacetRow(facet=facet, value=value))
+    return row
+
+
+def _row_to_measure(row: MeasureRow) -> Measure:
+    c = row.content
+    facets: Dict[str, List[str]] = {f: [] for f in FACETS}
+    for f in row.facets:
+        facets.setdefault(f.facet, []).append(f.value)
+    return Measure(
+        id=row.id, kind=row.kind, form=row.form, credits=row.credits, recommend=row.recommend,
+        valid_from=row.valid_from, valid_to=row.valid_to, last_checked=row.last_checked,
+        source_file=row.source_file,
+        name=c["name"], short_name=c.get("short_name"), description=c["description"],
+        funding=c["funding"], apply=c["apply"], deadlines=c.get("deadlines"),
+        abbreviation=c.get("abbreviation"),
+        aliases=tuple(c.get("aliases") or ()), funded_by=tuple(c.get("funded_by") or ()),
+        replaced_by=tuple(c.get("replaced_by") or ()), sources=tuple(c.get("sources") or ()),
+        uncertain=tuple(c.get("uncertain") or ()),
+        sectors=tuple(sorted(facets["sectors"])), roles=tuple(sorted(facets["roles"])),
+        themes=tuple(sorted(facets["themes"])), duration=tuple(sorted(facets["duration"])),
+    )
+
+
+def write_catalog(engine: Engine, catalog: Catalog, digest: str) -> None:
+    """Replace the database content with ``catalog`` in one transaction."""
+    with session_scope(engine) as s:
+        for model in (MeasureFacetRow, MeasureRow, ConceptRow, TermRow, MetaRow):
+            s.execute(delete(model))
+        s.add_all(_measure_to_row(m) for m in catalog.measures.values())
+        s.add_all(
+            ConceptRow(id=c.id, last_checked=c.last_checked, content={
+                "title": c.title, "text": c.text, "sources": list(c.sources),
+                "aliases": list(c.aliases)})
+            for c in catalog.concepts.values()
+        )
+        for group, terms in catalog.terms.items():
+            s.add_all(
+                TermRow(group=group, id=t.id, position=i, content={
+                    "label": t.label, "synonyms": list(t.synonyms),
+                    "answer_synonyms": list(t.answer_synonyms)})
+                for i, t in enumerate(terms)
+            )
+        s.add(MetaRow(key="content_hash", value=digest))
+        s.add(MetaRow(key="loaded_on", value=date.today().isoformat()))
+
+
+class CatalogStore:
+    """Read access for the actions; every call is one short session."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def content_hash(self) -> Optional[str]:
+        try:
+            with session_scope(self.engine) as s:
+                return s.scalar(select(MetaRow.value).where(MetaRow.key == "content_hash"))
+        except CatalogUnavailable:
+            return None
+
+    def measures_for_sector(self, sector: str) -> List[Measure]:
+        has_sector = exists().where(
+            MeasureFacetRow.measure_id == MeasureRow.id,
+            MeasureFacetRow.facet == "sectors",
+            MeasureFacetRow.value == sector,
+        )
+        with session_scope(self.engine) as s:
+            rows = s.scalars(select(MeasureRow).where(has_sector).order_by(MeasureRow.id)).all()
+            return [_row_to_measure(r) for r in rows]
+
+    def all_measures(self) -> List[Measure]:
+        with session_scope(self.engine) as s:
+            rows = s.scalars(select(MeasureRow).order_by(MeasureRow.id)).all()
+            return [_row_to_measure(r) for r in rows]
+
+    def get_measures(self, ids: List[str]) -> Dict[str, Measure]:
+        if not ids:
+            return {}
+        with session_scope(self.engine) as s:
+            rows = s.scalars(select(MeasureRow).where(MeasureRow.id.in_(ids))).all()
+            return {r.id: _row_to_measure(r) for r in rows}
+
+    def concepts(self) -> List[Concept]:
+        with session_scope(self.engine) as s:
+            rows = s.scalars(select(ConceptRow).order_by(ConceptRow.id)).all()
+            return [
+                Concept(id=r.id, title=r.content["title"], text=r.content["text"],
+                        sources=tuple(r.content["sources"]), last_checked=r.last_checked,
+                        aliases=tuple(r.content.get("aliases") or ()))
+                for r in rows
+            ]
+
+    def terms(self) -> Dict[str, List[Term]]:
+        with session_scope(self.engine) as s:
+            rows = s.scalars(select(TermRow).order_by(TermRow.group, TermRow.position)).all()
+            out: Dict[str, List[Term]] = {}
+            for r in rows:
+                out.setdefault(r.group, []).append(
+                    Term(r.group, r.id, r.content["label"], tuple(r.content["synonyms"]),
+                         tuple(r.content.get("answer_synonyms") or ())))
+            return out

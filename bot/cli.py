@@ -1,0 +1,76 @@
+"""Command line: `python -m bot catalog validate|load|list`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import List, Optional
+
+from bot.catalog.db import CatalogUnavailable, get_engine
+from bot.catalog.loader import CatalogError, load_catalog
+from bot.catalog.migrate import upgrade
+from bot.catalog.store import CatalogStore, content_hash, write_catalog
+from bot.settings import get_settings
+
+
+def _validate(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    catalog = load_catalog(settings.catalog_dir)
+    print(f"Catalog OK: {len(catalog.measures)} entries, {len(catalog.concepts)} concepts, "
+          f"{sum(len(v) for v in catalog.terms.values())} vocabulary terms "
+          f"({settings.catalog_dir})")
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if settings.database_url.startswith("sqlite:///"):
+        from pathlib import Path
+        Path(settings.database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    engine = get_engine(settings)
+    digest = content_hash(settings.catalog_dir)
+    upgrade(engine)
+    store = CatalogStore(engine)
+    if not args.force and store.content_hash() == digest:
+        print("Catalog database is up to date.")
+        return 0
+    catalog = load_catalog(settings.catalog_dir)
+    write_catalog(engine, catalog, digest)
+    print(f"Loaded {len(catalog.measures)} entries and {len(catalog.concepts)} concepts "
+          f"into {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    store = CatalogStore(get_engine())
+    today = date.today()
+    measures = store.measures_for_sector(args.sector) if args.sector else store.all_measures()
+    for m in measures:
+        period = f"{m.valid_from or ''}–{m.valid_to or ''}"
+        state = "gjeldende" if m.is_current(today) else "historisk"
+        print(f"{m.id:45} {m.kind:17} {state:10} {period:23} {','.join(m.sectors)}")
+    print(f"{len(measures)} entries")
+    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    sub = parser.add_subparsers(dest="area", required=True)
+    cat = sub.add_parser("catalog", help="the measure catalog").add_subparsers(dest="cmd", required=True)
+    cat.add_parser("validate", help="check data/catalog/*.yml").set_defaults(func=_validate)
+    load = cat.add_parser("load", help="migrate the database and load the catalog into it")
+    load.add_argument("--force", action="store_true", help="reload even if unchanged")
+    load.set_defaults(func=_load)
+    lst = cat.add_parser("list", help="list entries in the database")
+    lst.add_argument("--sector", help="only entries for this sector id")
+    lst.set_defaults(func=_list)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CatalogError as exc:
+        print(f"Feil i katalogen / catalog error: {exc}", file=sys.stderr)
+        return 2
+    except CatalogUnavailable as exc:
+        print(f"Catalog database unavailable ({exc}). Check DATABASE_URL.", file=sys.stderr)
+        return 3

@@ -1,0 +1,162 @@
+"""Rank measures against the user's criteria and explain the fit. Pure: no I/O.
+
+Each criterion is checked separately so every suggestion can say which criteria
+it meets and which it does not; when nothing meets them all, the criterion that
+blocks most is named together with the alternative values that would give hits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from bot.catalog.records import ALL, Measure
+
+CRITERIA = ("theme", "role", "form", "duration")
+WEIGHTS = {"theme": 4.0, "role": 2.0, "form": 2.0, "duration": 1.5}
+AUDIENCE_FORMS = {"individ": ("individuell", "begge"), "alle": ("kollektiv", "begge"),
+                  "gruppe": ("individuell", "kollektiv", "begge")}
+# Neighbouring sectors worth offering when a sector has no fitting measure.
+SECTOR_NEIGHBOURS = {"sfo": "grunnskole", "ppt": "grunnskole", "grunnskole": "sfo",
+                     "fagopplaering": "videregaende", "videregaende": "fagopplaering",
+                     "barnehage": None}
+# Kinds that carry a measure (as opposed to a funding route) rank slightly higher.
+KIND_BONUS = {"kompetansepakke": 0.3, "program": 0.2, "arbeidsplassbasert": 0.2,
+              "videreutdanning": 0.2, "lederutdanning": 0.2, "utdanning": 0.1}
+
+
+@dataclass(frozen=True)
+class Criteria:
+    sector: str
+    theme: Optional[str] = None
+    audience: Optional[str] = None
+    role: Optional[str] = None
+    anchoring: Optional[str] = None
+    duration: Optional[str] = None
+
+    def replace(self, **changes: Optional[str]) -> "Criteria":
+        values = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        values.update(changes)
+        return Criteria(**values)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    measure: Measure
+    score: float
+    met: Tuple[str, ...]
+    unmet: Tuple[str, ...]
+    theme_specific: bool
+
+    @property
+    def full_match(self) -> bool:
+        return not self.unmet
+
+
+@dataclass
+class Recommendation:
+    criteria: Criteria
+    suggestions: List[Suggestion]
+    ranked: List[Suggestion]
+    full_matches: int
+    blocking: Optional[str] = None
+    relax: Dict[str, str] = field(default_factory=dict)  # criterion -> alternative value
+    advice: List[str] = field(default_factory=list)
+
+
+def _check(m: Measure, c: Criteria) -> Dict[str, Optional[bool]]:
+    """True/False per criterion, None when the user has not given it."""
+    out: Dict[str, Optional[bool]] = {}
+    out["theme"] = None if not c.theme else (c.theme in m.themes or ALL in m.themes)
+    if c.audience == "alle":
+        out["role"] = ALL in m.roles or m.form in ("kollektiv", "begge")
+    elif c.role:
+        out["role"] = c.role in m.roles or ALL in m.roles
+    else:
+        out["role"] = None
+    out["form"] = None if not c.audience else m.form in AUDIENCE_FORMS.get(c.audience, ())
+    out["duration"] = None if not c.duration else c.duration in m.duration
+    return out
+
+
+def evaluate(m: Measure, c: Criteria) -> Suggestion:
+    checks = _check(m, c)
+    met = tuple(k for k in CRITERIA if checks[k])
+    unmet = tuple(k for k in CRITERIA if checks[k] is False)
+    specific = bool(c.theme and c.theme in m.themes)
+    score = sum(WEIGHTS[k] for k in met)
+    if checks["theme"] and not specific:
+        score -= 2.0  # "any theme" fits, but a measure on the theme itself fits better
+    if c.role and c.role in m.roles:
+        score += 0.5
+    score += KIND_BONUS.get(m.kind, 0.0)
+    return Suggestion(m, score, met, unmet, specific)
+
+
+def candidates(measures: Iterable[Measure], sector: str, today: date) -> List[Measure]:
+    return [m for m in measures
+            if sector in m.sectors and m.recommend and m.is_current(today)]
+
+
+def rank(measures: Iterable[Measure], c: Criteria, today: date) -> List[Suggestion]:
+    evaluated = [evaluate(m, c) for m in candidates(measures, c.sector, today)]
+    return sorted(evaluated, key=lambda s: (len(s.unmet), -s.score, s.measure.id))
+
+
+def _relax_options(measures: Sequence[Measure], c: Criteria, today: date) -> Dict[str, str]:
+    """For each criterion, the alternative value that yields the most full matches."""
+    alternatives = {
+        "duration": ["flerarig", "aar", "kort"],
+        "audience": ["alle", "gruppe", "individ"],
+        "theme": [],
+        "sector": [SECTOR_NEIGHBOURS.get(c.sector)],
+    }
+    out: Dict[str, str] = {}
+    for criterion, values in alternatives.items():
+        best, best_n = None, 0
+        for value in values:
+            if not value or value == getattr(c, criterion):
+                continue
+            n = sum(1 for s in rank(measures, c.replace(**{criterion: value}), today) if s.full_match)
+            if n > best_n:
+                best, best_n = value, n
+        if best:
+            out[criterion] = best
+    return out
+
+
+def advice_for(c: Criteria, shown: Sequence[Suggestion]) -> List[str]:
+    """Advice codes from Udir's success factors, given the answers."""
+    advice = []
+    if c.anchoring == "ikke":
+        advice.append("anchor_first")
+    elif c.anchoring == "delvis":
+        advice.append("anchor_more")
+    if c.duration == "kort":
+        advice.append("over_time")
+    if c.audience == "alle" and any(s.measure.form == "individuell" for s in shown):
+        advice.append("individual_for_collective")
+    if c.audience in ("individ", "gruppe"):
+        advice.append("share_individual")
+    return advice
+
+
+def recommend(measures: Sequence[Measure], c: Criteria, today: date,
+              limit: int = 3, offset: int = 0) -> Recommendation:
+    ranked = rank(measures, c, today)
+    full = [s for s in ranked if s.full_match]
+    # Near misses (one criterion off) come after the full matches, so the user
+    # always gets two or more ideas and "show more" can go on.
+    pool = full + [s for s in ranked if len(s.unmet) == 1]
+    shown = pool[offset:offset + limit]
+    rec = Recommendation(c, shown, pool, len(full))
+    if not full:
+        counts: Dict[str, int] = {}
+        for s in ranked[:10]:
+            for k in s.unmet:
+                counts[k] = counts.get(k, 0) + 1
+        rec.blocking = max(counts, key=lambda k: (counts[k], -CRITERIA.index(k))) if counts else None
+        rec.relax = _relax_options(measures, c, today)
+    rec.advice = advice_for(c, shown)
+    return rec

@@ -1,0 +1,214 @@
+"""Every sentence the assistant composes in code, in bokmål (nb) and nynorsk (nn).
+
+Catalog content (measures, concepts, vocabulary labels) lives in data/catalog;
+this module holds the connecting phrases around it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Dict
+
+MONTHS = {
+    "nb": ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+           "september", "oktober", "november", "desember"],
+    "nn": ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+           "september", "oktober", "november", "desember"],
+}
+
+T: Dict[str, Dict[str, str]] = {
+    # --- the guided form -------------------------------------------------
+    "intro": {
+        "nb": "Så bra! Jeg stiller noen korte spørsmål og foreslår tiltak som passer.",
+        "nn": "Så bra! Eg stiller nokre korte spørsmål og føreslår tiltak som passar.",
+    },
+    "noted": {"nb": "Du skrev {values} – det har jeg notert.",
+              "nn": "Du skreiv {values} – det har eg notert."},
+    "ask_sector": {
+        "nb": "Hvor jobber dere? Barnehage, skole, SFO, videregående, PP-tjenesten eller fag- og yrkesopplæring?",
+        "nn": "Kvar jobbar de? Barnehage, skule, SFO, vidaregåande, PP-tenesta eller fag- og yrkesopplæring?",
+    },
+    "ask_theme": {
+        "nb": "Hva handler behovet om? For eksempel språk, matematikk, inkludering, læringsmiljø, digital kompetanse eller ledelse.",
+        "nn": "Kva handlar behovet om? Til dømes språk, matematikk, inkludering, læringsmiljø, digital kompetanse eller leiing.",
+    },
+    "ask_audience": {"nb": "Hvem gjelder det?", "nn": "Kven gjeld det?"},
+    "ask_role": {
+        "nb": "Hvilken rolle har de (eller du) det gjelder? For eksempel lærer, barnehagelærer, assistent, fagarbeider, leder eller PP-rådgiver.",
+        "nn": "Kva rolle har dei (eller du) det gjeld? Til dømes lærar, barnehagelærar, assistent, fagarbeidar, leiar eller PP-rådgjevar.",
+    },
+    "ask_anchoring": {
+        "nb": "Hvor godt er behovet forankret? Er eier og ledelse med, og har de ansatte vært med på å peke ut behovet?",
+        "nn": "Kor godt er behovet forankra? Er eigar og leiing med, og har dei tilsette vore med på å peike ut behovet?",
+    },
+    "ask_duration": {"nb": "Hvor lang tid ser dere for dere?", "nn": "Kor lang tid ser de for dykk?"},
+    "not_understood_slot": {
+        "nb": "Det fikk jeg ikke helt med meg.",
+        "nn": "Det fekk eg ikkje heilt med meg.",
+    },
+    "choose_below": {"nb": "Velg ett av alternativene under, eller skriv med egne ord.",
+                     "nn": "Vel eitt av alternativa under, eller skriv med eigne ord."},
+    "changed": {"nb": "Da endrer jeg {what} til {value}.", "nn": "Då endrar eg {what} til {value}."},
+    "role_reset": {"nb": "Rollen må jeg spørre om på nytt, siden den hørte til den andre sektoren.",
+                   "nn": "Rolla må eg spørje om på nytt, sidan ho høyrde til den andre sektoren."},
+    "invalid_value": {"nb": "«{value}» kjenner jeg ikke igjen som {what}.",
+                      "nn": "«{value}» kjenner eg ikkje att som {what}."},
+    "resume": {"nb": "Da fortsetter vi der vi var.", "nn": "Då held vi fram der vi var."},
+    # --- criteria names --------------------------------------------------
+    "crit_sector": {"nb": "sektor", "nn": "sektor"},
+    "crit_theme": {"nb": "tema", "nn": "tema"},
+    "crit_audience": {"nb": "hvem det gjelder", "nn": "kven det gjeld"},
+    "crit_role": {"nb": "rolle", "nn": "rolle"},
+    "crit_anchoring": {"nb": "forankring", "nn": "forankring"},
+    "crit_duration": {"nb": "varighet", "nn": "varigheit"},
+    "crit_form": {"nb": "form (individuelt/kollektivt)", "nn": "form (individuelt/kollektivt)"},
+    # --- results ---------------------------------------------------------
+    "results_header": {"nb": "{count} tiltak som passer ({summary}):",
+                       "nn": "{count} tiltak som passar ({summary}):"},
+    "results_partial_header": {
+        "nb": "Jeg fant {full} tiltak som passer alle svarene dine, og tar med de nærmeste ({summary}):",
+        "nn": "Eg fann {full} tiltak som passar alle svara dine, og tek med dei næraste ({summary}):",
+    },
+    "more_header": {"nb": "Flere forslag ({summary}):", "nn": "Fleire forslag ({summary}):"},
+    "no_more": {"nb": "Det var alle forslagene jeg har for disse svarene.",
+                "nn": "Det var alle forslaga eg har for desse svara."},
+    "no_match": {
+        "nb": "Jeg fant ingen tiltak som passer alle svarene ({summary}). Det som stopper, er {blocking}.",
+        "nn": "Eg fann ingen tiltak som passar alle svara ({summary}). Det som stoppar, er {blocking}.",
+    },
+    "relax_question": {"nb": "Vil du se tiltak om jeg endrer på noe av dette?",
+                       "nn": "Vil du sjå tiltak om eg endrar på noko av dette?"},
+    "closest": {"nb": "Det nærmeste jeg har:", "nn": "Det næraste eg har:"},
+    "fits_because": {"nb": "Passer fordi", "nn": "Passar fordi"},
+    "does_not_fit": {"nb": "Passer ikke helt", "nn": "Passar ikkje heilt"},
+    "funding": {"nb": "Finansiering", "nn": "Finansiering"},
+    "apply": {"nb": "Hvem søker", "nn": "Kven søkjer"},
+    "deadlines": {"nb": "Frister", "nn": "Fristar"},
+    "source": {"nb": "Kilde", "nn": "Kjelde"},
+    "last_checked": {"nb": "sist kontrollert {date}", "nn": "sist kontrollert {date}"},
+    "uncertain": {"nb": "Usikkert", "nn": "Usikkert"},
+    "period_from": {"nb": "fra {date}", "nn": "frå {date}"},
+    "period_until": {"nb": "gjaldt til {date}", "nn": "galdt til {date}"},
+    "period_between": {"nb": "{start}–{end}", "nn": "{start}–{end}"},
+    "replaced_by": {"nb": "Erstattet av: {names}.", "nn": "Erstatta av: {names}."},
+    "credits": {"nb": "{n} studiepoeng", "nn": "{n} studiepoeng"},
+    # why-text parts
+    "why_theme": {"nb": "handler om {theme}", "nn": "handlar om {theme}"},
+    "why_theme_any": {"nb": "dere velger temaet selv ({theme} går fint)",
+                      "nn": "de vel temaet sjølve ({theme} går fint)"},
+    "why_role_all": {"nb": "for hele personalet", "nn": "for heile personalet"},
+    "why_role": {"nb": "for {role}", "nn": "for {role}"},
+    "why_form_kollektiv": {"nb": "kollektivt", "nn": "kollektivt"},
+    "why_form_individuell": {"nb": "individuelt", "nn": "individuelt"},
+    "why_form_begge": {"nb": "både individuelt og kollektivt", "nn": "både individuelt og kollektivt"},
+    "why_duration": {"nb": "varighet: {duration}", "nn": "varigheit: {duration}"},
+    "unmet_theme": {"nb": "tar ikke for seg {theme}", "nn": "tek ikkje for seg {theme}"},
+    "unmet_role": {"nb": "er ikke laget for {role}", "nn": "er ikkje laga for {role}"},
+    "unmet_form": {"nb": "er {form}, ikke {wanted}", "nn": "er {form}, ikkje {wanted}"},
+    "unmet_duration": {"nb": "varer {actual}, ikke {wanted}", "nn": "varer {actual}, ikkje {wanted}"},
+    "form_individuell": {"nb": "individuelt", "nn": "individuelt"},
+    "form_kollektiv": {"nb": "kollektivt", "nn": "kollektivt"},
+    "form_begge": {"nb": "både individuelt og kollektivt", "nn": "både individuelt og kollektivt"},
+    "duration_kort": {"nb": "kort tid", "nn": "kort tid"},
+    "duration_aar": {"nb": "omtrent et år", "nn": "omtrent eitt år"},
+    "duration_flerarig": {"nb": "flere år", "nn": "fleire år"},
+    # advice (Udir's success factors)
+    "advice_anchor_first": {
+        "nb": "Råd: Forankring er en av de viktigste suksessfaktorene. Ta behovet med til eier og ledelse, og la de ansatte være med på å beskrive det, før dere velger tiltak eller melder behov.",
+        "nn": "Råd: Forankring er ein av dei viktigaste suksessfaktorane. Ta behovet med til eigar og leiing, og la dei tilsette vere med på å skildre det, før de vel tiltak eller melder behov.",
+    },
+    "advice_anchor_more": {
+        "nb": "Råd: Behovet er delvis forankret. Få med eier (og de ansatte) før dere melder behov – det gjør tiltaket mer varig.",
+        "nn": "Råd: Behovet er delvis forankra. Få med eigar (og dei tilsette) før de melder behov – det gjer tiltaket meir varig.",
+    },
+    "advice_over_time": {
+        "nb": "Råd: Kompetanseutvikling virker best over tid, med utprøving og refleksjon i fellesskapet. Et kurs kan være en god start – planlegg gjerne hvordan dere følger det opp.",
+        "nn": "Råd: Kompetanseutvikling verkar best over tid, med utprøving og refleksjon i fellesskapet. Eit kurs kan vere ein god start – planlegg gjerne korleis de følgjer det opp.",
+    },
+    "advice_individual_for_collective": {
+        "nb": "Merk: Noen av forslagene er individuelle tiltak. For et felles behov bør de kombineres med noe hele personalet gjør sammen.",
+        "nn": "Merk: Nokre av forslaga er individuelle tiltak. For eit felles behov bør dei kombinerast med noko heile personalet gjer saman.",
+    },
+    "advice_share_individual": {
+        "nb": "Tips: Individuell kompetanseutvikling bør også komme fellesskapet til gode – avtal med leder hvordan det dere lærer, deles.",
+        "nn": "Tips: Individuell kompetanseutvikling bør òg kome fellesskapet til gode – avtal med leiaren korleis det de lærer, blir delt.",
+    },
+    # buttons
+    "btn_more_about": {"nb": "Fortell mer om {n}", "nn": "Fortel meir om {n}"},
+    "btn_apply": {"nb": "Hvordan søker vi?", "nn": "Korleis søkjer vi?"},
+    "btn_show_more": {"nb": "Vis flere", "nn": "Vis fleire"},
+    "btn_change": {"nb": "Endre et svar", "nn": "Endre eit svar"},
+    "btn_restart": {"nb": "Start på nytt", "nn": "Start på nytt"},
+    "btn_funding": {"nb": "Hvordan finansieres det?", "nn": "Korleis blir det finansiert?"},
+    "btn_deadline": {"nb": "Frister", "nn": "Fristar"},
+    "btn_back": {"nb": "Tilbake til forslagene", "nn": "Tilbake til forslaga"},
+    "btn_relax_duration": {"nb": "Vis {value}", "nn": "Vis {value}"},
+    "btn_relax_audience": {"nb": "Vis for {value}", "nn": "Vis for {value}"},
+    "btn_relax_sector": {"nb": "Vis for {value}", "nn": "Vis for {value}"},
+    "btn_find_measures": {"nb": "Forslag til tiltak", "nn": "Forslag til tiltak"},
+    "change_which": {"nb": "Hvilket svar vil du endre?", "nn": "Kva svar vil du endre?"},
+    # details and knowledge
+    "which_measure": {
+        "nb": "Hvilket tiltak tenker du på? Skriv navnet, eller velg nummeret fra forslagene.",
+        "nn": "Kva tiltak tenkjer du på? Skriv namnet, eller vel nummeret frå forslaga.",
+    },
+    "no_suggestions_yet": {
+        "nb": "Jeg har ikke foreslått noe ennå. Vil du at jeg skal finne tiltak som passer?",
+        "nn": "Eg har ikkje føreslått noko enno. Vil du at eg skal finne tiltak som passar?",
+    },
+    "unknown_measure": {
+        "nb": "Det tiltaket eller den ordningen finner jeg ikke i katalogen min.",
+        "nn": "Det tiltaket eller den ordninga finn eg ikkje i katalogen min.",
+    },
+    "apply_intro": {"nb": "Slik søker dere:", "nn": "Slik søkjer de:"},
+    "funding_intro": {"nb": "Slik finansieres det:", "nn": "Slik blir det finansiert:"},
+    "deadlines_intro": {"nb": "Frister:", "nn": "Fristar:"},
+    "no_deadline": {
+        "nb": "{name}: Katalogen har ingen fast frist. Sjekk kilden eller spør statsforvalteren.",
+        "nn": "{name}: Katalogen har ingen fast frist. Sjekk kjelda eller spør statsforvaltaren.",
+    },
+    "funded_by": {"nb": "Kan finansieres gjennom: {names}.", "nn": "Kan finansierast gjennom: {names}."},
+    "historic_now": {"nb": "Dette er en tidligere ordning. Det som gjelder nå: {names}.",
+                     "nn": "Dette er ei tidlegare ordning. Det som gjeld no: {names}."},
+    "concept_unknown": {
+        "nb": "Det kan jeg forklare: velg et tema under.",
+        "nn": "Det kan eg forklare: vel eit tema under.",
+    },
+    "db_down": {
+        "nb": "Beklager, jeg får ikke kontakt med tiltaksdatabasen akkurat nå. Prøv igjen om litt – svarene dine er tatt vare på.",
+        "nn": "Orsak, eg får ikkje kontakt med tiltaksdatabasen akkurat no. Prøv igjen om litt – svara dine er tekne vare på.",
+    },
+    "clarify": {"nb": "Mente du noe av dette?", "nn": "Meinte du noko av dette?"},
+    "clarify_hint": {
+        "nb": "Beklager, det forstod jeg ikke. Prøv å skrive kort hva du trenger, for eksempel «forslag til tiltak om språk i barnehage» eller «hva er rekomp?».",
+        "nn": "Orsak, det forstod eg ikkje. Prøv å skrive kort kva du treng, til dømes «forslag til tiltak om språk i barnehage» eller «kva er rekomp?».",
+    },
+    "clarify_help": {
+        "nb": "Jeg klarer dessverre ikke å svare på dette. Statsforvalteren i fylket ditt og Udir kan hjelpe: https://www.statsforvalteren.no og https://www.udir.no/kvalitet-og-kompetanse/",
+        "nn": "Eg klarer dessverre ikkje å svare på dette. Statsforvaltaren i fylket ditt og Udir kan hjelpe: https://www.statsforvalteren.no og https://www.udir.no/kvalitet-og-kompetanse/",
+    },
+    "too_long": {
+        "nb": "Meldingen er veldig lang. Kan du skrive kort hva du trenger (under {limit} tegn)?",
+        "nn": "Meldinga er svært lang. Kan du skrive kort kva du treng (under {limit} teikn)?",
+    },
+}
+
+INTENT_LABELS = {
+    "request_measures": {"nb": "Forslag til tiltak", "nn": "Forslag til tiltak"},
+    "ask_measure": {"nb": "Om en ordning eller et tiltak", "nn": "Om ei ordning eller eit tiltak"},
+    "ask_concept": {"nb": "Forklaring av et begrep", "nn": "Forklaring av eit omgrep"},
+    "ask_deadline": {"nb": "Frister", "nn": "Fristar"},
+    "ask_apply": {"nb": "Hvem kan søke, og hvordan", "nn": "Kven kan søkje, og korleis"},
+    "ask_funding": {"nb": "Finansiering", "nn": "Finansiering"},
+    "ask_help": {"nb": "Hva kan du hjelpe med?", "nn": "Kva kan du hjelpe med?"},
+}
+
+
+def t(key: str, lang: str, **kwargs: object) -> str:
+    entry = T[key]
+    text = entry.get(lang) or entry["nb"]
+    return text.format(**kwargs) if kwargs else text
+
+
+def format_date(d: date, lang: str) -> str:
+    return f"{d.day}. {MONTHS.get(lang, MONTHS['nb'])[d.month - 1]} {d.year}"

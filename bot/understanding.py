@@ -1,0 +1,122 @@
+"""Understanding typed answers in context: slot values, measure names, numbers. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Dict, Iterable, List, Optional, Sequence
+
+from bot.catalog.records import Concept, Measure, Term
+from kvnlu.matcher import VocabularyMatcher, match_text
+
+SLOT_GROUP = {"sector": "sectors", "role": "roles", "theme": "themes", "audience": "audience",
+              "anchoring": "anchoring", "duration": "duration"}
+FORM_SLOTS = ("sector", "theme", "audience", "role", "anchoring", "duration")
+
+# A role that only exists in one sector tells us the sector.
+SECTOR_OF_ROLE = {"barnehagelaerer": "barnehage", "pp_radgiver": "ppt", "instruktor": "fagopplaering",
+                  "yrkesfaglaerer": "videregaende"}
+# Roles that do not exist in a sector (a correction of the sector resets them).
+ROLE_SECTORS = {
+    "barnehagelaerer": {"barnehage"},
+    "laerer": {"grunnskole", "videregaende", "sfo", "ppt"},
+    "yrkesfaglaerer": {"videregaende", "fagopplaering"},
+    "pp_radgiver": {"ppt"},
+    "instruktor": {"fagopplaering", "videregaende"},
+}
+
+ORDINALS = {
+    "første": 1, "fyrste": 1, "først": 1, "en": 1, "ein": 1, "ett": 1, "eitt": 1,
+    "andre": 2, "annen": 2, "anna": 2, "to": 2, "tredje": 3, "tre": 3,
+    "fjerde": 4, "fire": 4, "femte": 5, "fem": 5, "sjette": 6, "seks": 6,
+}
+NUMBER_RE = re.compile(r"\b(?:nr\.?|nummer|forslag)?\s*(\d{1,2})\b")
+
+
+class SlotParser:
+    """Maps a typed answer to a vocabulary value, knowing which question was asked."""
+
+    def __init__(self, terms: Dict[str, List[Term]]):
+        self._ordered = {g: [x.id for x in ts] for g, ts in terms.items()}
+        self._ids = {g: set(ids) for g, ids in self._ordered.items()}
+        self._matchers: Dict[str, VocabularyMatcher] = {}
+        for slot, group in SLOT_GROUP.items():
+            entries = []
+            for term in terms.get(group, []):
+                phrases = list(term.synonyms) + list(term.answer_synonyms)
+                phrases += [term.label.get("nb", ""), term.label.get("nn", "")]
+                entries += [(slot, term.id, p) for p in phrases if p]
+            self._matchers[slot] = VocabularyMatcher(entries)
+
+    def ids(self, group: str) -> List[str]:
+        return list(self._ordered.get(group, []))
+
+    def is_valid(self, slot: str, value: object) -> bool:
+        return isinstance(value, str) and value in self._ids.get(SLOT_GROUP[slot], set())
+
+    def parse(self, slot: str, text: str, intent: Optional[str] = None) -> Optional[str]:
+        matches = match_text(self._matchers[slot], text or "")
+        if matches:
+            votes = Counter(m.value for m in matches)
+            best = max(votes.values())
+            # Ties go to the first mention.
+            return next(m.value for m in matches if votes[m.value] == best)
+        if slot == "anchoring" and intent == "affirm":
+            return "forankret"
+        if slot == "anchoring" and intent == "deny":
+            return "ikke"
+        return None
+
+
+def roles_fit_sector(role: Optional[str], sector: Optional[str]) -> bool:
+    if not role or not sector or role not in ROLE_SECTORS:
+        return True
+    return sector in ROLE_SECTORS[role]
+
+
+def parse_number(text: str) -> Optional[int]:
+    text = (text or "").lower()
+    m = NUMBER_RE.search(text)
+    if m:
+        return int(m.group(1))
+    for word in re.findall(r"[a-zæøå]+", text):
+        if word in ORDINALS and word not in ("en", "ein", "ett", "eitt", "to", "tre", "fire"):
+            return ORDINALS[word]
+    for word in re.findall(r"[a-zæøå]+", text):
+        if word in ("to", "tre", "fire", "fem"):
+            return ORDINALS[word]
+    return None
+
+
+def _alias_matcher(items: Iterable[tuple]) -> VocabularyMatcher:
+    return VocabularyMatcher(items)
+
+
+def find_measures(text: str, measures: Sequence[Measure]) -> List[str]:
+    """Ids of measures named in ``text`` (aliases, abbreviations, names), in order of mention."""
+    entries = []
+    for m in measures:
+        names = list(m.aliases) + [m.name.get("nb", ""), m.name.get("nn", "")]
+        if m.abbreviation:
+            names.append(m.abbreviation)
+        if m.short_name:
+            names += [m.short_name.get("nb", ""), m.short_name.get("nn", "")]
+        entries += [("measure", m.id, n) for n in names if n and len(n) >= 2]
+    seen: List[str] = []
+    for match in match_text(_alias_matcher(entries), text):
+        if match.value not in seen:
+            seen.append(match.value)
+    return seen
+
+
+def find_concept(text: str, concepts: Sequence[Concept]) -> Optional[str]:
+    entries = []
+    for c in concepts:
+        entries += [("concept", c.id, a) for a in c.aliases]
+        entries += [("concept", c.id, c.title.get("nb", "")), ("concept", c.id, c.title.get("nn", ""))]
+    matches = match_text(_alias_matcher(entries), text)
+    if not matches:
+        return None
+    votes = Counter(m.value for m in matches)
+    # The concept whose aliases cover most of the text wins ("forskjell på etter- og videreutdanning").
+    return max(votes, key=lambda v: (sum(m.end - m.start for m in matches if m.value == v), votes[v]))

@@ -1,0 +1,136 @@
+"""Rasa pipeline component: entities from the catalog vocabulary.
+
+Runs inside the Rasa engine (Python 3.10). It imports nothing from the
+application environment: the matcher is stdlib-only and the vocabulary is read
+from ``data/catalog/vocabulary.yml`` at training time and stored in the model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, List, Optional, Text
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from kvnlu.matcher import (
+    SLOT_GROUPS,
+    Token,
+    VocabularyMatcher,
+    normalize,
+    tokenize,
+    vocabulary_entries,
+)
+
+ENTRIES_FILE = "vocabulary_entries.json"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
+)
+class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Finds sector, role, theme, audience, anchoring and duration mentions."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"vocabulary_file": "data/catalog/vocabulary.yml"}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        entries: Optional[List[List[str]]] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._entries = entries or []
+        self._matcher = VocabularyMatcher(tuple(e) for e in self._entries)
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "VocabularyEntityExtractor":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        path = self._config["vocabulary_file"]
+        if not os.path.isfile(path):
+            raise FileNotFoundError(
+                f"VocabularyEntityExtractor: vocabulary file '{path}' not found; "
+                "run rasa from the project root or set vocabulary_file in config.yml"
+            )
+        with open(path, encoding="utf-8") as f:
+            vocabulary = yaml.safe_load(f)
+        self._entries = [list(e) for e in vocabulary_entries(vocabulary, SLOT_GROUPS)]
+        self._matcher = VocabularyMatcher(tuple(e) for e in self._entries)
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / ENTRIES_FILE).write_text(
+                json.dumps(self._entries, ensure_ascii=False), encoding="utf-8"
+            )
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "VocabularyEntityExtractor":
+        try:
+            with model_storage.read_from(resource) as directory:
+                entries = json.loads((directory / ENTRIES_FILE).read_text(encoding="utf-8"))
+        except ValueError:
+            entries = []
+        return cls(config, model_storage, resource, entries)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            entities = self.extract(text, message.get(TOKENS_NAMES[TEXT]) or [])
+            if entities:
+                message.set(
+                    ENTITIES,
+                    message.get(ENTITIES, []) + self.add_extractor_name(entities),
+                    add_to_output=True,
+                )
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def extract(self, text: str, rasa_tokens: List[Any]) -> List[Dict[Text, Any]]:
+        norm = normalize(text)
+        if len(norm) != len(text):  # offsets must stay valid for the original text
+            norm = text.lower()
+        lemmas = {(t.start, t.end): (t.lemma or "") for t in rasa_tokens if hasattr(t, "lemma")}
+        tokens = [
+            Token(t.text, t.start, t.end, lemmas.get((t.start, t.end)) or None)
+            for t in tokenize(norm)
+        ]
+        return [
+            {
+                "entity": m.entity,
+                "value": m.value,
+                "start": m.start,
+                "end": m.end,
+                "confidence_entity": 1.0 if m.quality >= 3 else 0.8,
+            }
+            for m in self._matcher.find(tokens, text)
+        ]

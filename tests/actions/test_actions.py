@@ -1,0 +1,257 @@
+"""Actions with a real rasa_sdk Tracker, a CollectingDispatcher and a temporary SQLite catalog."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.common as common
+from actions.advice import (
+    ActionAskRole, ActionChangeAnswer, ActionMoreAbout, ActionStartAdvice, ActionSuggestMeasures,
+    ValidateAdvisorForm,
+)
+from actions.knowledge import ActionAnswerConcept, ActionAnswerDeadline, ActionAnswerMeasure, ActionClarify
+from actions.language import ActionDetectLanguage
+from bot.catalog.db import make_engine
+from bot.catalog.store import CatalogStore
+
+DOMAIN: Dict[str, Any] = {
+    "forms": {"advisor_form": {"required_slots": ["sector", "theme", "audience", "role", "anchoring", "duration"]}},
+    "slots": {},
+}
+FORM_SLOTS = ["sector", "theme", "audience", "role", "anchoring", "duration"]
+
+
+@pytest.fixture(autouse=True)
+def catalog_db(loaded_store, monkeypatch):
+    monkeypatch.setattr(common, "_store", loaded_store)
+    monkeypatch.setattr(common, "_view", None)
+    monkeypatch.setattr(common, "today", lambda: __import__("datetime").date(2026, 11, 28))
+    import actions.advice as advice
+    import actions.knowledge as knowledge
+    monkeypatch.setattr(advice, "today", common.today)
+    monkeypatch.setattr(knowledge, "today", common.today)
+    yield
+
+
+def tracker(text: str = "", intent: str = "inform", slots: Optional[Dict[str, Any]] = None,
+            entities: Optional[List[Dict[str, Any]]] = None, events: Optional[List[Dict[str, Any]]] = None,
+            confidence: float = 0.95, active_loop: Optional[str] = None,
+            ranking: Optional[List[Dict[str, Any]]] = None,
+            extracted: Optional[Dict[str, Any]] = None) -> Tracker:
+    """A tracker whose latest user message is ``text``; ``extracted`` are the slots Rasa's
+    slot mappings set from that message (they are what the form validates)."""
+    all_slots = {s: None for s in FORM_SLOTS}
+    all_slots.update({"language": "nb", "failed_attempts": 0, "requested_slot": None, "suggested": None,
+                      "suggest_offset": 0, "measure": None})
+    all_slots.update(slots or {})
+    all_slots.update(extracted or {})
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
+              "entities": entities or [], "intent_ranking": ranking or []}
+    evts = list(events or []) + [{"event": "user", "text": text, "parse_data": latest}]
+    evts += [{"event": "slot", "name": k, "value": v} for k, v in (extracted or {}).items()]
+    return Tracker("test-user", all_slots, latest, evts, False, None,
+                   {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def run(action, t: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, DOMAIN))
+    return dispatcher.messages, events
+
+
+def texts(messages) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def test_typed_nynorsk_answer_fills_requested_slot_and_moves_on():
+    t = tracker("delvis, styrar er med men ikkje eigar",
+                slots={"requested_slot": "anchoring", "sector": "barnehage", "theme": "sprak", "audience": "alle",
+                       "language": "nn"})
+    messages, events = run(ValidateAdvisorForm(), t)
+    # audience "alle" drops the role question, so the form itself names the next slot
+    assert events == [SlotSet("anchoring", "delvis"), SlotSet("failed_attempts", 0),
+                      SlotSet("requested_slot", "duration")]
+    assert messages == []
+
+
+def test_unclear_answer_counts_a_failure_and_asks_again():
+    t = tracker("blablabla", intent="nlu_fallback", confidence=0.3,
+                slots={"requested_slot": "sector", "failed_attempts": 1})
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert events == [SlotSet("failed_attempts", 2)]
+    assert texts(messages) == "Det fikk jeg ikke helt med meg."
+
+
+def test_after_two_failures_the_question_offers_buttons():
+    messages, events = run(ActionAskRole(), tracker(slots={"failed_attempts": 2, "requested_slot": "role"}))
+    assert events == []
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert "Barnehagelærer" in titles and "Assistent" in titles and len(titles) == 9
+    assert messages[0]["buttons"][0]["payload"].startswith('/inform{"role": "')
+    assert "Velg ett av alternativene" in messages[0]["text"]
+
+
+def test_digression_is_left_to_the_rules():
+    t = tracker("hva er forskjellen på etterutdanning og videreutdanning", intent="ask_concept",
+                slots={"requested_slot": "duration", "sector": "sfo", "theme": "sprak", "audience": "alle",
+                       "anchoring": "ikke"})
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert events == [SlotSet("requested_slot", "duration")]  # nothing filled: Rasa rejects the form
+    assert messages == []
+
+
+def test_correction_changes_sector_and_resets_a_role_that_no_longer_fits():
+    previous = [{"event": "user", "text": "skole"}, {"event": "slot", "name": "sector", "value": "barnehage"},
+                {"event": "slot", "name": "role", "value": "barnehagelaerer"}]
+    t = tracker("forresten gjelder det SFO, ikke barnehagen",
+                slots={"requested_slot": "duration", "theme": "sprak", "audience": "individ",
+                       "role": "barnehagelaerer", "anchoring": "delvis"}, extracted={"sector": "sfo"},
+                entities=[{"entity": "sector", "value": "sfo", "start": 24, "end": 27}],
+                events=previous)
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert events == [SlotSet("sector", "sfo"), SlotSet("failed_attempts", 0), SlotSet("role", None)]
+    assert "Da endrer jeg sektor til SFO." in texts(messages)
+
+
+def test_typed_intent_payload_with_unknown_value_is_rejected():
+    t = tracker('/inform{"sector": "<script>"}', slots={"requested_slot": "sector"},
+                extracted={"sector": "<script>"}, entities=[{"entity": "sector", "value": "<script>"}])
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert events == [SlotSet("sector", None)]
+    assert "kjenner jeg ikke igjen som sektor" in texts(messages)
+
+
+def test_start_notes_prefilled_values_and_infers_sector_from_role():
+    t = tracker("jeg er PP-rådgiver og vil lære om inkludering", intent="request_measures",
+                slots={"role": "pp_radgiver", "theme": "inkludering"},
+                entities=[{"entity": "role", "value": "pp_radgiver"}, {"entity": "theme", "value": "inkludering"}])
+    messages, events = run(ActionStartAdvice(), t)
+    assert events == [SlotSet("sector", "ppt"), SlotSet("failed_attempts", 0)]
+    assert "Du skrev PP-tjenesten, inkludering og spesialpedagogikk og PP-rådgiver – det har jeg notert." \
+        in texts(messages)
+
+
+def test_a_new_request_after_results_forgets_old_answers():
+    t = tracker("nå vil vi ha noe om matte", intent="request_measures",
+                slots={"sector": "barnehage", "theme": "realfag", "audience": "alle", "anchoring": "ikke",
+                       "duration": "kort", "suggested": ["a", "b"]},
+                entities=[{"entity": "theme", "value": "realfag"}])
+    _, events = run(ActionStartAdvice(), t)
+    for s in ("sector", "audience", "anchoring", "duration"):
+        assert SlotSet(s, None) in events
+    assert SlotSet("theme", None) not in events
+    assert SlotSet("suggested", None) in events
+
+
+def test_suggestions_explain_fit_funding_source_and_next_steps():
+    t = tracker("flere år", slots={"sector": "barnehage", "theme": "sprak", "audience": "alle",
+                                   "anchoring": "delvis", "duration": "flerarig"})
+    messages, events = run(ActionSuggestMeasures(), t)
+    body = texts(messages)
+    assert "Kollektiv ordning for barnehage og grunnskole (fra 2026)" in body
+    assert "Passer fordi: barnehage" in body and "Finansiering:" in body
+    assert "Kilde: https://" in body and "sist kontrollert 28. november 2026" in body
+    assert "Råd: Behovet er delvis forankret" in body
+    assert "Fristen for behovsmelding i 2026 er ikke bekreftet" in body
+    assert [b["title"] for b in messages[-1]["buttons"]] == [
+        "Fortell mer om 1", "Hvordan søker vi?", "Vis flere", "Endre et svar", "Start på nytt"]
+    suggested = events[0]["value"]
+    assert events[0]["name"] == "suggested" and "kollektiv-barnehage-grunnskole" in suggested[:3]
+
+
+def test_no_match_names_the_blocker_and_offers_a_relax_button():
+    t = tracker("kort", slots={"sector": "sfo", "theme": "samisk", "audience": "alle",
+                               "anchoring": "ikke", "duration": "kort"})
+    messages, _ = run(ActionSuggestMeasures(), t)
+    body = texts(messages)
+    assert "Jeg fant ingen tiltak som passer alle svarene" in body
+    assert "Det som stopper, er varighet." in body
+    assert "Råd: Forankring er en av de viktigste suksessfaktorene" in body
+    payloads = [b["payload"] for b in messages[-1]["buttons"]]
+    assert '/inform{"duration": "flerarig"}' in payloads
+
+
+def test_more_about_number_two_and_by_name():
+    t = tracker("fortell mer om nummer 2", intent="more_about",
+                slots={"suggested": ["sprakloyper", "kollektiv-barnehage-grunnskole"]})
+    messages, events = run(ActionMoreAbout(), t)
+    assert events == [SlotSet("measure", "kollektiv-barnehage-grunnskole")]
+    assert "Hvem søker: Barnehage- eller skoleeier" in texts(messages)
+    _, events = run(ActionMoreAbout(), tracker("mer om ABLU", intent="more_about"))
+    assert events == [SlotSet("measure", "ablu")]
+
+
+def test_old_scheme_says_its_period_and_what_replaced_it():
+    messages, events = run(ActionAnswerMeasure(), tracker("hva er rekomp?", intent="ask_measure"))
+    body = texts(messages)
+    assert events == [SlotSet("measure", "rekomp")]
+    assert "2025" in body.split("\n")[0]
+    assert "Det som gjelder nå: Kollektiv ordning for barnehage og grunnskole (fra 2026)" in body
+
+
+def test_follow_up_deadline_uses_the_scheme_in_context_and_marks_uncertainty():
+    t = tracker("og fristen?", intent="ask_deadline", slots={"measure": "kollektiv-barnehage-grunnskole"})
+    messages, _ = run(ActionAnswerDeadline(), t)
+    body = texts(messages)
+    assert "Fristen for behovsmelding i 2026 er ikke bekreftet" in body
+    assert "Kilde: https://www.statsforvalteren.no" in body
+
+
+def test_concept_answer_in_nynorsk():
+    t = tracker("kva er skilnaden på etterutdanning og vidareutdanning", intent="ask_concept",
+                slots={"language": "nn"})
+    messages, _ = run(ActionAnswerConcept(), t)
+    body = texts(messages)
+    assert "studiepoeng" in body and "Kjelde:" in body
+
+
+def test_change_answer_without_choice_lists_current_answers():
+    t = tracker("endre svar", intent="change_answer", slots={"sector": "sfo", "duration": "kort"})
+    messages, events = run(ActionChangeAnswer(), t)
+    assert events == []
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        '/change_answer{"criterion": "sector"}', '/change_answer{"criterion": "duration"}']
+    t = tracker('/change_answer{"criterion": "duration"}', intent="change_answer",
+                entities=[{"entity": "criterion", "value": "duration"}], slots={"duration": "kort"})
+    _, events = run(ActionChangeAnswer(), t)
+    assert events == [SlotSet("duration", None), SlotSet("suggested", None), SlotSet("failed_attempts", 0)]
+
+
+def test_language_detection_action_follows_the_user():
+    _, events = run(ActionDetectLanguage(), tracker("kva kan eg søkje om"))
+    assert events == [SlotSet("language", "nn")]
+    _, events = run(ActionDetectLanguage(), tracker("ja", slots={"language": "nn"}))
+    assert events == []
+    _, events = run(ActionDetectLanguage(), tracker("hva kan jeg søke om", slots={"language": "nn"}))
+    assert events == [SlotSet("language", "nb")]
+
+
+def test_clarify_escalates_over_three_misses():
+    miss = {"event": "user", "text": "xyz", "parse_data": {"intent": {"name": "nlu_fallback"}}}
+    ranking = [{"name": "nlu_fallback"}, {"name": "ask_measure"}, {"name": "request_measures"}]
+    first, _ = run(ActionClarify(), tracker("xyz", intent="nlu_fallback", ranking=ranking))
+    assert first[0]["text"] == "Mente du noe av dette?"
+    assert [b["payload"] for b in first[0]["buttons"]] == ["/ask_measure", "/request_measures"]
+    second, _ = run(ActionClarify(), tracker("xyz", intent="nlu_fallback", events=[miss]))
+    assert "Prøv å skrive kort" in second[0]["text"]
+    third, _ = run(ActionClarify(), tracker("xyz", intent="nlu_fallback", events=[miss, miss]))
+    assert "statsforvalteren.no" in third[0]["text"]
+
+
+def test_database_down_gives_a_norwegian_apology(monkeypatch, tmp_path):
+    broken = CatalogStore(make_engine(f"sqlite:///{tmp_path}/nope/x.db", timeout=1))
+    monkeypatch.setattr(common, "_store", broken)
+    monkeypatch.setattr(common, "_view", None)
+    t = tracker("flere år", slots={"sector": "barnehage", "theme": "sprak", "audience": "alle",
+                                   "anchoring": "delvis", "duration": "flerarig"})
+    messages, events = run(ActionSuggestMeasures(), t)
+    assert events == []
+    assert "får ikke kontakt med tiltaksdatabasen" in texts(messages)
+    messages, events = run(ValidateAdvisorForm(), tracker("ja", slots={"requested_slot": "anchoring"}))
+    assert events == [] and "tiltaksdatabasen" in texts(messages)

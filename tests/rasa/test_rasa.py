@@ -1,0 +1,66 @@
+"""The Rasa layer: training data validation, test stories and the held-out NLU set."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+import requests
+
+from bench.nlu_eval import evaluate, parse_examples
+from bot.launch import MODEL, RASA_BIN
+from bot.settings import ROOT
+from tests.conftest import API_TOKEN
+
+RASA_ENV = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3")
+
+
+def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    return subprocess.run([str(RASA_BIN), *args], cwd=ROOT, env=RASA_ENV, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_training_data_is_valid_without_warnings():
+    result = rasa("data", "validate", "--fail-on-warnings")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+def test_test_stories_pass_without_prediction_errors(tmp_path, servers):
+    out = tmp_path / "core"
+    result = rasa("test", "core", "--stories", "tests/stories", "--fail-on-prediction-errors",
+                  "-m", str(MODEL), "--endpoints", str(servers.workdir / "endpoints.yml"), "--out", str(out))
+    failed = (out / "failed_test_stories.yml")
+    detail = failed.read_text() if failed.exists() else ""
+    assert result.returncode == 0, detail[-4000:] + result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def parse(servers):
+    session = requests.Session()
+
+    def _parse(text: str) -> dict:
+        r = session.post(f"{servers.rasa_url}/model/parse", params={"token": API_TOKEN},
+                         json={"text": text}, timeout=30)
+        r.raise_for_status()
+        return r.json()
+    return _parse
+
+
+@pytest.mark.parametrize("lang,min_accuracy", [("nb", 0.95), ("nn", 0.90)])
+def test_heldout_intents_and_entities(parse, lang, min_accuracy):
+    examples = parse_examples(ROOT / "tests" / "nlu" / f"heldout_{lang}.yml")
+    assert len(examples) >= (130 if lang == "nb" else 40)
+    scores = evaluate(examples, parse)
+    report = f"{lang}: accuracy {scores.accuracy:.3f}, entity F1 {scores.entity_f1:.3f}\n" + "\n".join(scores.errors)
+    assert scores.accuracy >= min_accuracy, report
+    assert scores.entity_f1 >= 0.90, report
+
+
+def test_heldout_set_is_never_trained_on():
+    train = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        train |= {" ".join(e.text.lower().split()) for e in parse_examples(path)}
+    for lang in ("nb", "nn"):
+        held = {" ".join(e.text.lower().split()) for e in parse_examples(ROOT / "tests" / "nlu" / f"heldout_{lang}.yml")}
+        assert not held & train, sorted(held & train)[:5]

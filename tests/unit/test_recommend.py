@@ -1,0 +1,72 @@
+"""The recommender: ranking, explanations, relax paths and advice (pure functions)."""
+
+from __future__ import annotations
+
+from bot.recommend import Criteria, evaluate, rank, recommend
+from tests.conftest import TODAY
+
+
+def ids(rec):
+    return [s.measure.id for s in rec.suggestions]
+
+
+def test_sketch_one_barnehage_language_whole_staff_years(measures):
+    c = Criteria(sector="barnehage", theme="sprak", audience="alle", anchoring="delvis", duration="flerarig")
+    rec = recommend(measures, c, TODAY)
+    assert 2 <= len(rec.suggestions) <= 3
+    assert rec.full_matches >= 2
+    assert "kollektiv-barnehage-grunnskole" in ids(rec)
+    assert all(s.full_match for s in rec.suggestions[:rec.full_matches])
+    assert all(len(s.unmet) <= 1 for s in rec.suggestions)
+    assert all("barnehage" in s.measure.sectors for s in rec.suggestions)
+    assert "anchor_more" in rec.advice
+
+
+def test_historic_and_routing_only_entries_are_never_suggested(measures):
+    for sector in ("barnehage", "grunnskole", "videregaende"):
+        for s in rank(measures, Criteria(sector=sector, theme="inkludering"), TODAY):
+            assert s.measure.is_current(TODAY) and s.measure.recommend
+            assert s.measure.id not in ("rekomp", "dekomp", "kompetanseloftet", "master-doktorgrad")
+
+
+def test_individual_teacher_in_school_gets_individual_measures_first(measures):
+    c = Criteria(sector="grunnskole", theme="realfag", audience="individ", role="laerer",
+                 anchoring="forankret", duration="aar")
+    rec = recommend(measures, c, TODAY)
+    top = rec.suggestions[0].measure
+    assert top.form in ("individuell", "begge")
+    assert "laerer" in top.roles or "alle" in top.roles
+    assert "share_individual" in rec.advice
+
+
+def test_every_sector_gets_suggestions_for_a_whole_staff(measures):
+    for sector in ("barnehage", "grunnskole", "sfo", "videregaende", "ppt", "fagopplaering"):
+        rec = recommend(measures, Criteria(sector=sector, theme="laeringsmiljo", audience="alle",
+                                           anchoring="forankret", duration="aar"), TODAY)
+        assert rec.suggestions, sector
+
+
+def test_explanations_name_met_and_unmet_criteria(measures):
+    c = Criteria(sector="barnehage", theme="sprak", audience="alle", duration="kort")
+    by_id = {m.id: m for m in measures}
+    s = evaluate(by_id["kollektiv-barnehage-grunnskole"], c)
+    assert "theme" in s.met and "role" in s.met and "form" in s.met
+    assert s.unmet == ("duration",)
+
+
+def test_no_full_match_names_the_blocking_criterion_and_a_relax_path(measures):
+    c = Criteria(sector="sfo", theme="samisk", audience="alle", anchoring="ikke", duration="kort")
+    rec = recommend(measures, c, TODAY)
+    assert rec.full_matches == 0
+    assert rec.blocking in ("duration", "theme", "role", "form")
+    assert rec.relax, "a relax option must be offered"
+    relaxed = recommend(measures, c.replace(**{k: v for k, v in list(rec.relax.items())[:1]}), TODAY)
+    assert relaxed.full_matches >= 1
+    assert "anchor_first" in rec.advice and "over_time" in rec.advice
+
+
+def test_show_more_pages_without_repeats(measures):
+    c = Criteria(sector="grunnskole", theme="sprak", audience="gruppe", role="laerer", duration="aar")
+    first = recommend(measures, c, TODAY)
+    second = recommend(measures, c, TODAY, offset=3)
+    assert not set(ids(first)) & set(ids(second))

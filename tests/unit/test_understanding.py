@@ -1,0 +1,97 @@
+"""Typed answers in context, measure/concept names, numbers, bokmål/nynorsk detection."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding import SlotParser, find_concept, find_measures, parse_number, roles_fit_sector
+from kvnlu.language import detect_language
+from kvnlu.matcher import SLOT_GROUPS, VocabularyMatcher, match_text, vocabulary_entries
+import yaml
+
+from tests.conftest import CATALOG_DIR
+
+
+@pytest.fixture(scope="module")
+def parser(catalog):
+    return SlotParser(catalog.terms)
+
+
+@pytest.mark.parametrize("slot,text,intent,expected", [
+    ("sector", "barnehgae", None, "barnehage"),
+    ("sector", "vi er på ungdomsskulen", None, "grunnskole"),
+    ("sector", "Skulefritidsordninga", None, "sfo"),
+    ("sector", "pp-tenesta", None, "ppt"),
+    ("sector", "lærebedrift", None, "fagopplaering"),
+    ("audience", "heile personalet", None, "alle"),
+    ("audience", "berre meg", None, "individ"),
+    ("audience", "noen få", None, "gruppe"),
+    ("anchoring", "delvis, styrer er med men ikke eier", None, "delvis"),
+    ("anchoring", "ja", "affirm", "forankret"),
+    ("anchoring", "nei, ikkje enno", "deny", "ikke"),
+    ("anchoring", "nope", "deny", "ikke"),
+    ("duration", "fleire år", None, "flerarig"),
+    ("duration", "et skoleår", None, "aar"),
+    ("duration", "bare en planleggingsdag", None, "kort"),
+    ("theme", "språkarbeid", None, "sprak"),
+    ("theme", "matte", None, "realfag"),
+    ("theme", "mobbing", None, "laeringsmiljo"),
+    ("role", "barnehagelærarar", None, "barnehagelaerer"),
+    ("role", "assistentene", None, "assistent"),
+])
+def test_answers_map_to_vocabulary(parser, slot, text, intent, expected):
+    assert parser.parse(slot, text, intent) == expected
+
+
+def test_nonsense_is_not_an_answer(parser):
+    assert parser.parse("sector", "blablabla", "inform") is None
+    assert parser.parse("duration", "🙂", None) is None
+
+
+def test_validation_rejects_unknown_values(parser):
+    assert parser.is_valid("sector", "sfo")
+    assert not parser.is_valid("sector", "'; DROP TABLE measures; --")
+    assert not parser.is_valid("sector", {"x": 1})
+
+
+def test_role_sector_compatibility():
+    assert roles_fit_sector("barnehagelaerer", "barnehage")
+    assert not roles_fit_sector("barnehagelaerer", "sfo")
+    assert roles_fit_sector("assistent", "sfo")
+
+
+@pytest.mark.parametrize("text,n", [("fortell mer om 2", 2), ("mer om nummer 3", 3),
+                                    ("den andre", 2), ("fortel meir om den fyrste", 1), ("nr. 1", 1)])
+def test_numbers(text, n):
+    assert parse_number(text) == n
+
+
+def test_measure_and_concept_names(measures, catalog):
+    assert find_measures("hva er rekomp?", measures)[0] == "rekomp"
+    assert "ablu" in find_measures("fortell om ABLU", measures)
+    assert find_measures("hva blir været", measures) == []
+    concepts = list(catalog.concepts.values())
+    assert find_concept("hva er forskjellen på etterutdanning og videreutdanning", concepts) \
+        == "etterutdanning-videreutdanning"
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Kva tiltak finst for tilsette i PPT som vil lære meir om inkludering?", "nn"),
+    ("korleis søkjer me om dette", "nn"),
+    ("vi trenger kompetanseheving om språk for hele personalet", "nb"),
+    ("hvem kan søke da?", "nb"),
+    ("ja", None),
+    ("sfo", None),
+])
+def test_language_detection(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_matcher_offsets_compounds_and_longest_match():
+    vocab = yaml.safe_load((CATALOG_DIR / "vocabulary.yml").read_text(encoding="utf-8"))
+    m = VocabularyMatcher(vocabulary_entries(vocab, SLOT_GROUPS))
+    text = "Vi trenger noe om språkarbeid i fag- og yrkesopplæringa for hele personalet"
+    found = match_text(m, text)
+    assert [(x.entity, x.value) for x in found] == [
+        ("theme", "sprak"), ("sector", "fagopplaering"), ("audience", "alle")]
+    assert [text[x.start:x.end] for x in found] == ["språkarbeid", "fag- og yrkesopplæringa", "hele personalet"]
