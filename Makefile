@@ -16,7 +16,8 @@ RASA := $(RASA_VENV)/bin/rasa
 APP_PY := $(APP_VENV)/bin/python
 MODEL := models/kv.tar.gz
 SPACY_NB := build/spacy_nb/meta.json
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml) \
+TRAINING_INPUTS := config.yml domain.yml data/nlu/lookups.yml \
+                   $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml) \
                    data/catalog/vocabulary.yml $(wildcard kvnlu/*.py) $(SPACY_NB)
 
 .PHONY: help install run test bench lint catalog catalog-validate model clean
@@ -48,6 +49,9 @@ install: $(RASA_VENV)/.installed $(APP_VENV)/.installed
 $(SPACY_NB): scripts/build_spacy_nb.py $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/python scripts/build_spacy_nb.py build/spacy_nb 2>&1 | { grep -v -i "tensorflow\|cuda\|AVX\|oneDNN\|TensorRT" || true; }
 	test -f $@
+
+data/nlu/lookups.yml: data/catalog/vocabulary.yml bot/nlu_export.py $(APP_VENV)/.installed
+	$(APP_PY) -m bot nlu lookups
 
 catalog-validate: $(APP_VENV)/.installed
 	$(APP_PY) -m bot catalog validate

@@ -87,17 +87,17 @@ class ValidateAdvisorForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != slot:
             return {}
         text = latest_text(tracker)
-        entities = {e.get("entity") for e in latest_entities(tracker)}
-        if text.startswith("/") or slot in entities:
-            return {}  # a button or an entity already carries the value
+        if text.startswith("/") or slot in tracker.slots_to_validate():
+            return {}  # a button, or the slot mapping already took the value from an entity
         intent, confidence = latest_intent(tracker)
-        if intent in DIGRESSIONS and confidence >= 0.6:
-            return {}  # let the rules answer the digression; the form resumes after
+        digression = intent in DIGRESSIONS and confidence >= 0.6
         value = view().parser.parse(slot, text, intent)
-        if value:
+        # A short message that fits the open question is an answer, whatever the intent guess.
+        if value and (not digression or len(text.split()) <= 4):
             return {slot: value}
-        if entities & set(FORM_SLOTS) or intent in DIGRESSIONS:
-            return {}
+        entities = {e.get("entity") for e in latest_entities(tracker)}
+        if digression or entities & set(FORM_SLOTS):
+            return {}  # a question (answered by the rules) or a correction of another slot
         fails = int(tracker.get_slot("failed_attempts") or 0) + 1
         dispatcher.utter_message(text=t("not_understood_slot", language(tracker)))
         return {"failed_attempts": fails}

@@ -54,6 +54,13 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lookups(args: argparse.Namespace) -> int:
+    from bot.nlu_export import write
+
+    print(f"Wrote {write()}")
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot")
     sub = parser.add_subparsers(dest="area", required=True)
@@ -65,6 +72,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     lst = cat.add_parser("list", help="list entries in the database")
     lst.add_argument("--sector", help="only entries for this sector id")
     lst.set_defaults(func=_list)
+    nlu = sub.add_parser("nlu", help="NLU training data").add_subparsers(dest="cmd", required=True)
+    nlu.add_parser("lookups", help="regenerate data/nlu/lookups.yml from the vocabulary").set_defaults(func=_lookups)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -110,3 +110,10 @@ def test_unknown_theme_in_vocabulary_reference(catalog_copy):
 def test_broken_yaml_names_the_file(catalog_copy):
     (catalog_copy / "concepts.yml").write_text("concepts: [\n  - id: x\n", encoding="utf-8")
     assert "concepts.yml" in _problems(catalog_copy)
+
+
+def test_lookup_tables_are_in_sync_with_the_vocabulary():
+    from bot.nlu_export import LOOKUPS_FILE, render
+
+    assert LOOKUPS_FILE.read_text(encoding="utf-8") == render(CATALOG_DIR / "vocabulary.yml"), \
+        "run `python -m bot nlu lookups` after editing data/catalog/vocabulary.yml"
