@@ -178,18 +178,19 @@ def results_reply(rec: Recommendation, labels: Labels, lang: str, offset: int = 
     return Reply("\n\n".join(lines), buttons)
 
 
-def relax_buttons(relax: Dict[str, str], labels: Labels, lang: str) -> List[Button]:
+def relax_buttons(relax: List[Dict[str, str]], labels: Labels, lang: str) -> List[Button]:
     out = []
-    for criterion, value in relax.items():
-        if criterion == "duration":
-            title = t("btn_relax_duration", lang, value=t(f"duration_{value}", lang))
-        elif criterion == "audience":
-            title = t("btn_relax_audience", lang, value=labels.short("audience", value, lang))
-        elif criterion == "sector":
-            title = t("btn_relax_sector", lang, value=labels.short("sectors", value, lang))
-        else:
-            continue
-        out.append(button(title, "inform", **{criterion: value}))
+    for option in relax:
+        parts = []
+        for criterion, value in option.items():
+            if criterion == "duration":
+                parts.append(t(f"duration_{value}", lang))
+            elif criterion == "audience":
+                parts.append(t("relax_for", lang, value=labels.short("audience", value, lang)))
+            elif criterion == "sector":
+                parts.append(t("relax_for", lang, value=labels.short("sectors", value, lang)))
+        if parts:
+            out.append(button(t("btn_relax", lang, value=", ".join(parts)), "inform", **option))
     return out
 
 

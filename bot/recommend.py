@@ -61,7 +61,8 @@ class Recommendation:
     ranked: List[Suggestion]
     full_matches: int
     blocking: Optional[str] = None
-    relax: Dict[str, str] = field(default_factory=dict)  # criterion -> alternative value
+    # Each option is one button: the criteria to change and their new values.
+    relax: List[Dict[str, str]] = field(default_factory=list)
     advice: List[str] = field(default_factory=list)
 
 
@@ -104,26 +105,41 @@ def rank(measures: Iterable[Measure], c: Criteria, today: date) -> List[Suggesti
     return sorted(evaluated, key=lambda s: (len(s.unmet), -s.score, s.measure.id))
 
 
-def _relax_options(measures: Sequence[Measure], c: Criteria, today: date) -> Dict[str, str]:
-    """For each criterion, the alternative value that yields the most full matches."""
-    alternatives = {
-        "duration": ["flerarig", "aar", "kort"],
-        "audience": ["alle", "gruppe", "individ"],
-        "theme": [],
-        "sector": [SECTOR_NEIGHBOURS.get(c.sector)],
+RELAXABLE = ("duration", "audience", "sector")
+
+
+def _alternatives(c: Criteria) -> Dict[str, List[str]]:
+    return {
+        "duration": [d for d in ("flerarig", "aar", "kort") if d != c.duration],
+        "audience": [a for a in ("alle", "gruppe", "individ") if a != c.audience],
+        "sector": [s for s in (SECTOR_NEIGHBOURS.get(c.sector),) if s],
     }
-    out: Dict[str, str] = {}
-    for criterion, values in alternatives.items():
-        best, best_n = None, 0
-        for value in values:
-            if not value or value == getattr(c, criterion):
-                continue
-            n = sum(1 for s in rank(measures, c.replace(**{criterion: value}), today) if s.full_match)
-            if n > best_n:
-                best, best_n = value, n
-        if best:
-            out[criterion] = best
-    return out
+
+
+def _full_count(measures: Sequence[Measure], c: Criteria, today: date) -> int:
+    return sum(1 for s in rank(measures, c, today) if s.full_match)
+
+
+def _relax_options(measures: Sequence[Measure], c: Criteria, today: date) -> List[Dict[str, str]]:
+    """Changes of one criterion (else two) that give full matches, best first per criterion."""
+    alts = _alternatives(c)
+    single: List[Dict[str, str]] = []
+    for criterion in RELAXABLE:
+        scored = [(_full_count(measures, c.replace(**{criterion: v}), today), v) for v in alts[criterion]]
+        best = max(scored, default=(0, None))
+        if best[0] > 0:
+            single.append({criterion: best[1]})
+    if single:
+        return single
+    best_pair, best_n = None, 0
+    for i, first in enumerate(RELAXABLE):
+        for second in RELAXABLE[i + 1:]:
+            for v1 in alts[first]:
+                for v2 in alts[second]:
+                    n = _full_count(measures, c.replace(**{first: v1, second: v2}), today)
+                    if n > best_n:
+                        best_pair, best_n = {first: v1, second: v2}, n
+    return [best_pair] if best_pair else []
 
 
 def advice_for(c: Criteria, shown: Sequence[Suggestion]) -> List[str]:
@@ -149,6 +165,8 @@ def recommend(measures: Sequence[Measure], c: Criteria, today: date,
     # Near misses (one criterion off) come after the full matches, so the user
     # always gets two or more ideas and "show more" can go on.
     pool = full + [s for s in ranked if len(s.unmet) == 1]
+    if not pool:  # nothing close: show the two nearest so the user still sees the options
+        pool = [s for s in ranked if len(s.unmet) == 2][:2]
     shown = pool[offset:offset + limit]
     rec = Recommendation(c, shown, pool, len(full))
     if not full:

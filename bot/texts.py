@@ -142,9 +142,8 @@ T: Dict[str, Dict[str, str]] = {
     "btn_funding": {"nb": "Hvordan finansieres det?", "nn": "Korleis blir det finansiert?"},
     "btn_deadline": {"nb": "Frister", "nn": "Fristar"},
     "btn_back": {"nb": "Tilbake til forslagene", "nn": "Tilbake til forslaga"},
-    "btn_relax_duration": {"nb": "Vis {value}", "nn": "Vis {value}"},
-    "btn_relax_audience": {"nb": "Vis for {value}", "nn": "Vis for {value}"},
-    "btn_relax_sector": {"nb": "Vis for {value}", "nn": "Vis for {value}"},
+    "btn_relax": {"nb": "Vis tiltak: {value}", "nn": "Vis tiltak: {value}"},
+    "relax_for": {"nb": "for {value}", "nn": "for {value}"},
     "btn_find_measures": {"nb": "Forslag til tiltak", "nn": "Forslag til tiltak"},
     "change_which": {"nb": "Hvilket svar vil du endre?", "nn": "Kva svar vil du endre?"},
     # details and knowledge

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,14 +42,14 @@ def make_engine(url: str, timeout: float) -> Engine:
             cur.close()
 
         return engine
+    parsed = make_url(url)
+    # Keep options given in the URL (e.g. search_path) and add the statement timeout.
+    options = " ".join(filter(None, [parsed.query.get("options"), f"-c statement_timeout={int(timeout * 1000)}"]))
     return create_engine(
-        url,
+        parsed.difference_update_query(["options"]),
         pool_pre_ping=True,
         pool_timeout=timeout,
-        connect_args={
-            "connect_timeout": max(1, int(timeout)),
-            "options": f"-c statement_timeout={int(timeout * 1000)}",
-        },
+        connect_args={"connect_timeout": max(1, int(timeout)), "options": options},
     )
 
 

@@ -12,7 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.common as common
 from actions.advice import (
-    ActionAskRole, ActionChangeAnswer, ActionMoreAbout, ActionStartAdvice, ActionSuggestMeasures,
+    ActionAskRole,
+    ActionChangeAnswer,
+    ActionMoreAbout,
+    ActionStartAdvice,
+    ActionSuggestMeasures,
     ValidateAdvisorForm,
 )
 from actions.knowledge import ActionAnswerConcept, ActionAnswerDeadline, ActionAnswerMeasure, ActionClarify

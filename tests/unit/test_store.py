@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -10,7 +11,6 @@ from bot.catalog.db import CatalogUnavailable, make_engine
 from bot.catalog.migrate import downgrade, upgrade
 from bot.catalog.models import Base
 from bot.catalog.store import CatalogStore
-import pytest
 
 
 def test_models_and_migrations_do_not_drift(sqlite_engine):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from bot.understanding import SlotParser, find_concept, find_measures, parse_number, roles_fit_sector
 from kvnlu.language import detect_language
 from kvnlu.matcher import SLOT_GROUPS, VocabularyMatcher, match_text, vocabulary_entries
-import yaml
-
 from tests.conftest import CATALOG_DIR
 
 
