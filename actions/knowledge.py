@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import List, Optional
 
 from rasa_sdk import Tracker
@@ -19,6 +20,7 @@ from actions.common import (
 from bot.answers import Reply, button, field_reply, measure_details, source_line
 from bot.catalog.records import local
 from bot.texts import INTENT_LABELS, t
+from bot.understanding import FORM_SLOTS as SLOT_ENTITIES
 from bot.understanding import find_concept, find_measures
 
 # Offered when a question names no scheme and nothing was discussed yet.
@@ -183,4 +185,25 @@ class ActionClarify(CatalogAction):
                 likely.append(default)
         buttons = [button(INTENT_LABELS[i][lang], i) for i in likely]
         send(dispatcher, Reply(t("clarify", lang), buttons))
+        return []
+
+
+# Word stems that show a message is about our topic even when the classifier says out_of_scope.
+DOMAIN_STEMS = re.compile(
+    r"kompetans|tiltak|ordning|tilskud|tilskot|utdann|kurs|studie|stipend|frist|søk|barnehag|skole|skule|"
+    r"lærer|lærar|rekomp|dekomp|udir|statsforvalt", re.IGNORECASE)
+
+
+class ActionOutOfScope(CatalogAction):
+    """Out of scope, unless the message mentions our topic: then ask what was meant."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def act(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        slot_entities = [e for e in latest_entities(tracker) if e.get("entity") in SLOT_ENTITIES]
+        if slot_entities or DOMAIN_STEMS.search(text):
+            return await ActionClarify().act(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_out_of_scope")
         return []

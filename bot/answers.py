@@ -143,6 +143,8 @@ def result_buttons(count: int, lang: str, more: bool) -> List[Button]:
     buttons.append(button(t("btn_apply", lang), "ask_apply"))
     if more:
         buttons.append(button(t("btn_show_more", lang), "show_more"))
+    if count:
+        buttons.append(button(t("btn_summary", lang), "summarize"))
     buttons += [button(t("btn_change", lang), "change_answer"), button(t("btn_restart", lang), "start_over")]
     return buttons
 

@@ -138,6 +138,7 @@ T: Dict[str, Dict[str, str]] = {
     "btn_apply": {"nb": "Hvordan søker vi?", "nn": "Korleis søkjer vi?"},
     "btn_show_more": {"nb": "Vis flere", "nn": "Vis fleire"},
     "btn_change": {"nb": "Endre et svar", "nn": "Endre eit svar"},
+    "btn_summary": {"nb": "Lag oppsummering", "nn": "Lag samandrag"},
     "btn_restart": {"nb": "Start på nytt", "nn": "Start på nytt"},
     "btn_funding": {"nb": "Hvordan finansieres det?", "nn": "Korleis blir det finansiert?"},
     "btn_deadline": {"nb": "Frister", "nn": "Fristar"},

@@ -164,7 +164,7 @@ def test_suggestions_explain_fit_funding_source_and_next_steps():
     assert "Råd: Behovet er delvis forankret" in body
     assert "Fristen for behovsmelding i 2026 er ikke bekreftet" in body
     assert [b["title"] for b in messages[-1]["buttons"]] == [
-        "Fortell mer om 1", "Hvordan søker vi?", "Vis flere", "Endre et svar", "Start på nytt"]
+        "Fortell mer om 1", "Hvordan søker vi?", "Vis flere", "Lag oppsummering", "Endre et svar", "Start på nytt"]
     suggested = events[0]["value"]
     assert events[0]["name"] == "suggested" and "kollektiv-barnehage-grunnskole" in suggested[:3]
 
@@ -259,3 +259,27 @@ def test_database_down_gives_a_norwegian_apology(monkeypatch, tmp_path):
     assert "får ikke kontakt med tiltaksdatabasen" in texts(messages)
     messages, events = run(ValidateAdvisorForm(), tracker("ja", slots={"requested_slot": "anchoring"}))
     assert events == [] and "tiltaksdatabasen" in texts(messages)
+
+
+def test_out_of_scope_that_mentions_our_topic_asks_what_was_meant():
+    from actions.knowledge import ActionOutOfScope
+
+    messages, _ = run(ActionOutOfScope(), tracker("blablabla kompetanse??", intent="out_of_scope",
+                                                  ranking=[{"name": "out_of_scope"}, {"name": "request_measures"}]))
+    assert messages[0]["text"] == "Mente du noe av dette?"
+    messages, _ = run(ActionOutOfScope(), tracker("hva blir været i morgen", intent="out_of_scope"))
+    assert messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_summary_lists_the_need_and_the_suggestions_with_sources():
+    from actions.advice import ActionSummarize
+
+    t = tracker("lag oppsummering", intent="summarize",
+                slots={"sector": "barnehage", "theme": "sprak", "audience": "alle", "anchoring": "delvis",
+                       "duration": "flerarig", "suggested": ["kollektiv-barnehage-grunnskole", "sprakloyper"]})
+    messages, events = run(ActionSummarize(), t)
+    body = texts(messages)
+    assert events == []
+    assert body.startswith("Oppsummering av behovet:")
+    assert "- Sektor: barnehage" in body and "- Varighet: flere år" in body
+    assert "1. Kollektiv ordning for barnehage og grunnskole (fra 2026) – https://" in body
