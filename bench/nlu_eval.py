@@ -88,3 +88,20 @@ def evaluate(examples: List[Example], parse: Callable[[str], Dict]) -> Scores:
         for e in sorted(gold ^ got):
             s.errors.append(f"entity {'missed' if e in gold else 'extra'} {e}: {ex.text}")
     return s
+
+
+def normalize_text(text: str) -> str:
+    return " ".join(re.findall(r"[a-zæøå0-9]+", text.lower()))
+
+
+def near_duplicate(a: str, b: str) -> bool:
+    """Same words, or nearly (Jaccard >= 0.7), or one contains most of the other."""
+    a, b = normalize_text(a), normalize_text(b)
+    if a == b:
+        return True
+    ta, tb = a.split(), b.split()
+    sa, sb = set(ta), set(tb)
+    if len(sa) >= 2 and len(sb) >= 2 and len(sa & sb) / len(sa | sb) >= 0.7:
+        return True
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    return len(short) >= 2 and len(short) >= 0.6 * len(long_) and " ".join(short) in " ".join(long_)
