@@ -166,11 +166,13 @@ def main() -> None:
             r.raise_for_status()
             return r.json()
 
+        targets = {"nb": 0.95, "nn": 0.90}
         for lang in ("nb", "nn"):
             examples = parse_examples(ROOT / "tests" / "nlu" / f"heldout_{lang}.yml")
             s = evaluate(examples, parse)
-            print(f"Held-out {lang}: {s.n} utterances, intent accuracy {s.accuracy:.3f}, "
-                  f"entity F1 {s.entity_f1:.3f} (tp {s.tp}, fp {s.fp}, fn {s.fn})")
+            verdict = "meets" if s.accuracy >= targets[lang] else "BELOW"
+            print(f"Held-out {lang}: {s.n} utterances, intent accuracy {s.accuracy:.3f} ({verdict} target "
+                  f"{targets[lang]:.2f}), entity F1 {s.entity_f1:.3f} (tp {s.tp}, fp {s.fp}, fn {s.fn})")
         if errors or cerr:
             print("First errors:", (errors + cerr)[:3])
     finally:
