@@ -274,6 +274,10 @@ def _join(items: List[str], lang: str) -> str:
     return ", ".join(items[:-1]) + " og " + items[-1]
 
 
+def no_suggestions_reply(lang: str) -> Reply:
+    return Reply(t("no_suggestions_yet", lang), [button(t("btn_find_measures", lang), "request_measures")])
+
+
 def criteria_from(tracker: Tracker) -> Optional[Criteria]:
     sector = tracker.get_slot("sector")
     if not sector:
@@ -300,8 +304,7 @@ class ActionSuggestMeasures(CatalogAction):
         c = criteria_from(tracker)
         lang = language(tracker)
         if c is None:
-            send(dispatcher, Reply(t("no_suggestions_yet", lang),
-                                   [button(t("btn_find_measures", lang), "request_measures")]))
+            send(dispatcher, no_suggestions_reply(lang))
             return []
         rec = _recommendation(c)
         send(dispatcher, results_reply(rec, view().labels, lang))
@@ -317,8 +320,7 @@ class ActionShowMore(CatalogAction):
         c = criteria_from(tracker)
         lang = language(tracker)
         if c is None or not tracker.get_slot("suggested"):
-            send(dispatcher, Reply(t("no_suggestions_yet", lang),
-                                   [button(t("btn_find_measures", lang), "request_measures")]))
+            send(dispatcher, no_suggestions_reply(lang))
             return []
         offset = int(tracker.get_slot("suggest_offset") or 0) + SUGGESTION_LIMIT
         rec = _recommendation(c, offset=offset)
@@ -400,8 +402,7 @@ class ActionSummarize(CatalogAction):
         v = view()
         c = criteria_from(tracker)
         if c is None:
-            send(dispatcher, Reply(t("no_suggestions_yet", lang),
-                                   [button(t("btn_find_measures", lang), "request_measures")]))
+            send(dispatcher, no_suggestions_reply(lang))
             return []
         head = {"nb": "Oppsummering av behovet", "nn": "Samandrag av behovet"}[lang]
         lines = [f"{head}:"]

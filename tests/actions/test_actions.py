@@ -283,3 +283,12 @@ def test_summary_lists_the_need_and_the_suggestions_with_sources():
     assert body.startswith("Oppsummering av behovet:")
     assert "- Sektor: barnehage" in body and "- Varighet: flere år" in body
     assert "1. Kollektiv ordning for barnehage og grunnskole (fra 2026) – https://" in body
+
+
+def test_show_more_before_any_suggestion_offers_to_start():
+    from actions.advice import ActionShowMore
+
+    messages, events = run(ActionShowMore(), tracker("vis flere", intent="show_more"))
+    assert events == []
+    assert messages[0]["text"].startswith("Jeg har ikke foreslått noe ennå")
+    assert messages[0]["buttons"] == [{"title": "Forslag til tiltak", "payload": "/request_measures"}]
