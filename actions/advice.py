@@ -29,6 +29,7 @@ from bot.understanding import (
     FORM_SLOTS,
     SECTOR_OF_ROLE,
     SLOT_GROUP,
+    find_measures,
     parse_number,
     roles_fit_sector,
 )
@@ -335,8 +336,6 @@ class ActionMoreAbout(CatalogAction):
         return "action_more_about"
 
     async def act(self, dispatcher, tracker, domain):
-        from bot.understanding import find_measures
-
         lang = language(tracker)
         v = view()
         suggested = tracker.get_slot("suggested") or []
@@ -346,7 +345,7 @@ class ActionMoreAbout(CatalogAction):
             if e.get("entity") == "number":
                 number = parse_number(str(e.get("value")))
         number = number or parse_number(text)
-        named = find_measures(text, v.measures) if not text.startswith("/") else []
+        named = find_measures(text, v.measure_names) if not text.startswith("/") else []
         measure_id = None
         if named:
             measure_id = named[0]

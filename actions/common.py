@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from abc import ABCMeta, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Dict, List, Optional
 
@@ -17,24 +17,32 @@ from bot.catalog.db import CatalogUnavailable, get_engine
 from bot.catalog.records import Concept, Measure
 from bot.catalog.store import CatalogStore
 from bot.texts import t
-from bot.understanding import SlotParser
+from bot.understanding import SlotParser, concept_matcher, measure_matcher
+from kvnlu.matcher import VocabularyMatcher
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class CatalogView:
-    """Vocabulary, concepts and all measures, reloaded when the catalog's content hash changes."""
+    """Vocabulary, concepts and all measures, reloaded when the catalog's content hash changes.
+
+    Lookups and name matchers are built once per catalog version, not on every turn.
+    """
 
     digest: Optional[str]
     labels: Labels
     parser: SlotParser
     concepts: List[Concept]
     measures: List[Measure]
+    by_id: Dict[str, Measure] = field(init=False)
+    measure_names: VocabularyMatcher = field(init=False)
+    concept_names: VocabularyMatcher = field(init=False)
 
-    @property
-    def by_id(self) -> Dict[str, Measure]:
-        return {m.id: m for m in self.measures}
+    def __post_init__(self) -> None:
+        self.by_id = {m.id: m for m in self.measures}
+        self.measure_names = measure_matcher(self.measures)
+        self.concept_names = concept_matcher(self.concepts)
 
 
 _store: Optional[CatalogStore] = None

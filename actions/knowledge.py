@@ -40,7 +40,7 @@ def resolve_measures(tracker: Tracker, allow_suggested: bool = True) -> List[str
     if from_payload in v.by_id:
         return [from_payload]
     text = latest_text(tracker)
-    named = [] if text.startswith("/") else find_measures(text, v.measures)
+    named = [] if text.startswith("/") else find_measures(text, v.measure_names)
     if named:
         now = today()
         # Prefer what applies today when a name fits several entries.
@@ -130,7 +130,7 @@ class ActionAnswerConcept(CatalogAction):
         cid = _entity(tracker, "concept")
         text = latest_text(tracker)
         if cid not in by_id:
-            cid = None if text.startswith("/") else find_concept(text, v.concepts)
+            cid = None if text.startswith("/") else find_concept(text, v.concept_names)
         others = [c for c in v.concepts if c.id != cid][:MAX_LISTED]
         buttons = [button(local(c.title, lang)[:60], "ask_concept", concept=c.id) for c in others]
         if cid is None:

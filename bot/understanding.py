@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from bot.catalog.records import Concept, Measure, Term
 from kvnlu.matcher import VocabularyMatcher, match_text
@@ -88,12 +88,8 @@ def parse_number(text: str) -> Optional[int]:
     return None
 
 
-def _alias_matcher(items: Iterable[tuple]) -> VocabularyMatcher:
-    return VocabularyMatcher(items)
-
-
-def find_measures(text: str, measures: Sequence[Measure]) -> List[str]:
-    """Ids of measures named in ``text`` (aliases, abbreviations, names), in order of mention."""
+def measure_matcher(measures: Sequence[Measure]) -> VocabularyMatcher:
+    """Names users type for measures: aliases, abbreviations, full and short names."""
     entries = []
     for m in measures:
         names = list(m.aliases) + [m.name.get("nb", ""), m.name.get("nn", "")]
@@ -102,19 +98,29 @@ def find_measures(text: str, measures: Sequence[Measure]) -> List[str]:
         if m.short_name:
             names += [m.short_name.get("nb", ""), m.short_name.get("nn", "")]
         entries += [("measure", m.id, n) for n in names if n and len(n) >= 2]
+    return VocabularyMatcher(entries)
+
+
+def concept_matcher(concepts: Sequence[Concept]) -> VocabularyMatcher:
+    entries = []
+    for c in concepts:
+        entries += [("concept", c.id, a) for a in c.aliases]
+        entries += [("concept", c.id, c.title.get("nb", "")), ("concept", c.id, c.title.get("nn", ""))]
+    return VocabularyMatcher(entries)
+
+
+def find_measures(text: str, matcher: VocabularyMatcher) -> List[str]:
+    """Ids of measures named in ``text``, in order of mention (``matcher`` from measure_matcher)."""
     seen: List[str] = []
-    for match in match_text(_alias_matcher(entries), text):
+    for match in match_text(matcher, text):
         if match.value not in seen:
             seen.append(match.value)
     return seen
 
 
-def find_concept(text: str, concepts: Sequence[Concept]) -> Optional[str]:
-    entries = []
-    for c in concepts:
-        entries += [("concept", c.id, a) for a in c.aliases]
-        entries += [("concept", c.id, c.title.get("nb", "")), ("concept", c.id, c.title.get("nn", ""))]
-    matches = match_text(_alias_matcher(entries), text)
+def find_concept(text: str, matcher: VocabularyMatcher) -> Optional[str]:
+    """The concept asked about (``matcher`` from concept_matcher)."""
+    matches = match_text(matcher, text)
     if not matches:
         return None
     votes = Counter(m.value for m in matches)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.understanding import SlotParser, find_concept, find_measures, parse_number, roles_fit_sector
+from bot.understanding import (
+    SlotParser,
+    concept_matcher,
+    find_concept,
+    find_measures,
+    measure_matcher,
+    parse_number,
+    roles_fit_sector,
+)
 from kvnlu.language import detect_language
 from kvnlu.matcher import SLOT_GROUPS, VocabularyMatcher, match_text, vocabulary_entries
 from tests.conftest import CATALOG_DIR
@@ -66,10 +74,11 @@ def test_numbers(text, n):
 
 
 def test_measure_and_concept_names(measures, catalog):
-    assert find_measures("hva er rekomp?", measures)[0] == "rekomp"
-    assert "ablu" in find_measures("fortell om ABLU", measures)
-    assert find_measures("hva blir været", measures) == []
-    concepts = list(catalog.concepts.values())
+    names = measure_matcher(measures)
+    assert find_measures("hva er rekomp?", names)[0] == "rekomp"
+    assert "ablu" in find_measures("fortell om ABLU", names)
+    assert find_measures("hva blir været", names) == []
+    concepts = concept_matcher(list(catalog.concepts.values()))
     assert find_concept("hva er forskjellen på etterutdanning og videreutdanning", concepts) \
         == "etterutdanning-videreutdanning"
 
