@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from actions.common import CatalogAction, language, latest_entities, store, view
 from bot.feedback import parse_feedback, record
 from bot.texts import t
-
-from actions.common import CatalogAction, language, latest_entities, store, view
 
 log = logging.getLogger(__name__)
 
