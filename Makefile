@@ -50,7 +50,7 @@ $(SPACY_NB): scripts/build_spacy_nb.py $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/python scripts/build_spacy_nb.py build/spacy_nb 2>&1 | { grep -v -i "tensorflow\|cuda\|AVX\|oneDNN\|TensorRT" || true; }
 	test -f $@
 
-data/nlu/lookups.yml: data/catalog/vocabulary.yml bot/nlu_export.py $(APP_VENV)/.installed
+data/nlu/lookups.yml: $(wildcard data/catalog/*.yml) bot/nlu_export.py $(APP_VENV)/.installed
 	$(APP_PY) -m bot nlu lookups
 
 catalog-validate: $(APP_VENV)/.installed

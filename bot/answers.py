@@ -235,14 +235,27 @@ def names(ids: Sequence[str], measures: Dict[str, Measure], lang: str) -> str:
     return ", ".join(title_with_period(measures[i], lang) for i in ids if i in measures)
 
 
+def status_line(m: Measure, related: Dict[str, Measure], lang: str, today) -> str:
+    """Say plainly when an entry is not in force today: ended (and what replaced it) or not begun."""
+    if m.is_current(today):
+        return ""
+    if m.valid_from and m.valid_from > today:
+        return t("not_yet", lang, date=format_date(m.valid_from, lang))
+    replacements = names(m.replaced_by, related, lang)
+    if replacements:
+        return t("historic_now", lang, names=replacements)
+    return t("historic_ended", lang, period=period(m, lang) or str(m.valid_to))
+
+
 def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today) -> Reply:
     """Everything about one measure: what, for whom, period, money, how to apply, source."""
     lines = [f"{title_with_period(m, lang)}" + (f" – {m.abbreviation}" if m.abbreviation else ""),
              local(m.description, lang)]
     if m.credits:
         lines.append(t("credits", lang, n=m.credits) + ".")
-    if m.replaced_by and not m.is_current(today):
-        lines.append(t("historic_now", lang, names=names(m.replaced_by, related, lang)))
+    status = status_line(m, related, lang, today)
+    if status:
+        lines.append(status)
     lines.append(f"{t('apply', lang)}: {local(m.apply, lang)}")
     lines.append(f"{t('funding', lang)}: {local(m.funding, lang)}")
     if m.funded_by:
@@ -270,8 +283,9 @@ def field_reply(kind: str, ms: Sequence[Measure], related: Dict[str, Measure], l
         body = f"{head}: {value}"
         if kind == "funding" and m.funded_by:
             body += " " + t("funded_by", lang, names=names(m.funded_by, related, lang))
-        if m.replaced_by and not m.is_current(today):
-            body += " " + t("historic_now", lang, names=names(m.replaced_by, related, lang))
+        status = status_line(m, related, lang, today)
+        if status:
+            body += " " + status
         relevant = [u for u in m.uncertain]
         if relevant and kind in ("deadlines", "funding", "apply"):
             body += f"\n{t('uncertain', lang)}: {local(relevant[0], lang)}"

@@ -173,6 +173,9 @@ T: Dict[str, Dict[str, str]] = {
         "nn": "{name}: Katalogen har ingen fast frist. Sjekk kjelda eller spør statsforvaltaren.",
     },
     "funded_by": {"nb": "Kan finansieres gjennom: {names}.", "nn": "Kan finansierast gjennom: {names}."},
+    "historic_ended": {"nb": "Dette er en tidligere ordning som ikke lenger gjelder ({period}).",
+                       "nn": "Dette er ei tidlegare ordning som ikkje lenger gjeld ({period})."},
+    "not_yet": {"nb": "Dette gjelder først fra {date}.", "nn": "Dette gjeld først frå {date}."},
     "historic_now": {"nb": "Dette er en tidligere ordning. Det som gjelder nå: {names}.",
                      "nn": "Dette er ei tidlegare ordning. Det som gjeld no: {names}."},
     "concept_unknown": {

@@ -116,4 +116,4 @@ def test_lookup_tables_are_in_sync_with_the_vocabulary():
     from bot.nlu_export import LOOKUPS_FILE, render
 
     assert LOOKUPS_FILE.read_text(encoding="utf-8") == render(CATALOG_DIR / "vocabulary.yml"), \
-        "run `python -m bot nlu lookups` after editing data/catalog/vocabulary.yml"
+        "run `python -m bot nlu lookups` after editing data/catalog/ (names, aliases, vocabulary)"

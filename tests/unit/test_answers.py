@@ -1,0 +1,42 @@
+"""Composed answers: an entry that is not in force today is never shown as current."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.answers import field_reply, measure_details
+
+TODAY = date(2026, 11, 28)
+CURRENT_WORDS = ("gjelder nå:", "gjeld no:")
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_expired_entries_say_they_are_historic_in_every_answer(catalog, lang):
+    expired = [m for m in catalog.measures.values() if m.valid_to and m.valid_to < TODAY]
+    assert len(expired) >= 8  # Rekomp, Dekomp, Kompetanseløftet, the old videreutdanning models ...
+    marker = "tidligere ordning" if lang == "nb" else "tidlegare ordning"
+    for m in expired:
+        answers = [measure_details(m, catalog.measures, lang, TODAY).text]
+        answers += [field_reply(kind, [m], catalog.measures, lang, TODAY).text
+                    for kind in ("apply", "funding", "deadlines") if kind != "deadlines" or m.deadlines]
+        for text in answers:
+            assert marker in text, f"{m.id} ({lang}) is shown without saying it has ended:\n{text}"
+            assert str(m.valid_to.year) in text, f"{m.id} ({lang}) does not say its period:\n{text}"
+            if m.replaced_by:
+                for rid in m.replaced_by:
+                    assert catalog.measures[rid].title(lang) in text, f"{m.id}: replacement {rid} missing"
+
+
+def test_current_entries_are_not_called_historic(catalog):
+    for m in catalog.measures.values():
+        if m.is_current(TODAY):
+            text = measure_details(m, catalog.measures, "nb", TODAY).text
+            assert "tidligere ordning" not in text and not any(w in text for w in CURRENT_WORDS), m.id
+
+
+def test_an_entry_that_has_not_begun_says_from_when(catalog):
+    m = next(m for m in catalog.measures.values() if m.valid_from and m.valid_from.year == 2026)
+    text = measure_details(m, catalog.measures, "nb", date(2025, 12, 1)).text
+    assert f"Dette gjelder først fra {m.valid_from.day}." in text
