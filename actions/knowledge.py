@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -19,9 +19,9 @@ from actions.common import (
 )
 from bot.answers import Reply, button, field_reply, measure_details, source_line
 from bot.catalog.records import local
+from bot.qa import plan_answer
 from bot.texts import INTENT_LABELS, t
 from bot.understanding import FORM_SLOTS as SLOT_ENTITIES
-from bot.understanding import find_concept, find_measures
 
 # Offered when a question names no scheme and nothing was discussed yet.
 FEATURED = ("kollektiv-barnehage-grunnskole", "videreutdanning-tilskudd-2026", "kollektiv-videregaende",
@@ -33,25 +33,6 @@ def _entity(tracker: Tracker, name: str) -> Optional[str]:
     return next((str(e.get("value")) for e in latest_entities(tracker) if e.get("entity") == name), None)
 
 
-def resolve_measures(tracker: Tracker, allow_suggested: bool = True) -> List[str]:
-    """Measures the question is about: named now, else the one discussed, else the suggestions."""
-    v = view()
-    from_payload = _entity(tracker, "measure")
-    if from_payload in v.by_id:
-        return [from_payload]
-    text = latest_text(tracker)
-    named = [] if text.startswith("/") else find_measures(text, v.measure_names)
-    if named:
-        now = today()
-        # Prefer what applies today when a name fits several entries.
-        return sorted(named, key=lambda i: not v.by_id[i].is_current(now))
-    if tracker.get_slot("measure") in v.by_id:
-        return [tracker.get_slot("measure")]
-    if allow_suggested:
-        return [i for i in (tracker.get_slot("suggested") or []) if i in v.by_id][:MAX_LISTED]
-    return []
-
-
 def _which_reply(lang: str) -> Reply:
     v = view()
     ids = [i for i in FEATURED if i in v.by_id] or [m.id for m in v.measures[:MAX_LISTED]]
@@ -60,90 +41,97 @@ def _which_reply(lang: str) -> Reply:
     return Reply(t("which_measure", lang), buttons)
 
 
-class ActionAnswerMeasure(CatalogAction):
+def _concept_reply(cid: Optional[str], lang: str, in_form: bool) -> Reply:
+    v = view()
+    by_id = {c.id: c for c in v.concepts}
+    others = [c for c in v.concepts if c.id != cid][:MAX_LISTED]
+    buttons = [button(local(c.title, lang)[:60], "ask_concept", concept=c.id) for c in others]
+    if cid not in by_id:
+        return Reply(t("concept_unknown", lang), buttons)
+    c = by_id[cid]
+    body = f"{local(c.title, lang)}\n\n{local(c.text, lang)}\n\n{source_line(c.sources, c.last_checked, lang)}"
+    if in_form:
+        return Reply(body + "\n\n" + t("resume", lang))
+    return Reply(body, buttons + [button(t("btn_find_measures", lang), "request_measures")])
+
+
+OTHER_FIELDS = [("apply", "btn_apply", "ask_apply"), ("funding", "btn_funding", "ask_funding"),
+                ("deadlines", "btn_deadline", "ask_deadline")]
+
+
+class KnowledgeAction(CatalogAction):
+    """All knowledge intents share one reading of the question (bot.qa.plan_answer); the intent
+    that triggered the action is only a hint."""
+
+    intent = ""
+
     def name(self) -> str:
-        return "action_answer_measure"
+        return f"action_answer_{self.intent.replace('ask_', '')}"
 
     async def act(self, dispatcher, tracker, domain):
         lang = language(tracker)
-        ids = resolve_measures(tracker, allow_suggested=False)
-        if not ids:
-            text = latest_text(tracker)
-            send(dispatcher, _which_reply(lang) if text.startswith("/") or len(text) < 4
-                 else Reply(t("unknown_measure", lang) + " " + t("which_measure", lang),
-                            _which_reply(lang).buttons))
-            return []
         v = view()
-        send(dispatcher, measure_details(v.by_id[ids[0]], v.by_id, lang, today()))
-        return [SlotSet("measure", ids[0])]
-
-
-class FieldAction(CatalogAction):
-    """Answers one field (apply, funding, deadlines) for the measure(s) in context."""
-
-    field_name = ""
-
-    async def act(self, dispatcher, tracker, domain):
-        lang = language(tracker)
-        ids = resolve_measures(tracker)
-        if not ids:
-            send(dispatcher, _which_reply(lang))
+        now = today()
+        text = latest_text(tracker)
+        payload_measure = _entity(tracker, "measure")
+        payload_concept = _entity(tracker, "concept")
+        context = tracker.get_slot("measure") if tracker.get_slot("measure") in v.by_id else None
+        suggested = [i for i in (tracker.get_slot("suggested") or []) if i in v.by_id][:MAX_LISTED]
+        if payload_measure in v.by_id:
+            plan = plan_answer("", self.intent, v.measure_names, v.concept_names, payload_measure)
+            if plan.kind == "which":
+                plan.kind, plan.measures = "details", [payload_measure]
+        elif payload_concept:
+            plan = plan_answer("", "ask_concept", v.measure_names, v.concept_names)
+            plan.kind, plan.concept = "concept", payload_concept
+        else:
+            plan = plan_answer(text, self.intent, v.measure_names, v.concept_names, context, suggested,
+                               is_current=lambda i: v.by_id[i].is_current(now))
+        in_form = bool(tracker.active_loop_name)
+        if plan.kind == "concept" or plan.kind == "concept_menu":
+            send(dispatcher, _concept_reply(plan.concept, lang, in_form))
             return []
-        v = view()
-        reply = field_reply(self.field_name, [v.by_id[i] for i in ids], v.by_id, lang, today())
-        others = [("apply", "btn_apply", "ask_apply"), ("funding", "btn_funding", "ask_funding"),
-                  ("deadlines", "btn_deadline", "ask_deadline")]
-        reply.buttons = [button(t(label, lang), intent) for f, label, intent in others if f != self.field_name]
+        if plan.kind == "which":
+            unknown = not text.startswith("/") and len(text) >= 4 and self.intent == "ask_measure"
+            reply = _which_reply(lang)
+            if unknown:
+                reply.text = t("unknown_measure", lang) + " " + reply.text
+            send(dispatcher, reply)
+            return []
+        measures = [v.by_id[i] for i in plan.measures]
+        if plan.kind == "details":
+            reply = measure_details(measures[0], v.by_id, lang, now, v.labels)
+        else:
+            reply = field_reply(plan.fields, measures, v.by_id, lang, now, v.labels)
+            reply.buttons = [button(t(label, lang), intent) for f, label, intent in OTHER_FIELDS
+                             if f not in plan.fields]
+        if in_form:
+            reply = Reply(reply.text + "\n\n" + t("resume", lang))
         send(dispatcher, reply)
-        return [SlotSet("measure", ids[0])] if len(ids) == 1 else []
+        return [SlotSet("measure", plan.measures[0])] if len(plan.measures) == 1 else []
 
 
-class ActionAnswerApply(FieldAction):
-    field_name = "apply"
-
-    def name(self) -> str:
-        return "action_answer_apply"
+class ActionAnswerMeasure(KnowledgeAction):
+    intent = "ask_measure"
 
 
-class ActionAnswerFunding(FieldAction):
-    field_name = "funding"
-
-    def name(self) -> str:
-        return "action_answer_funding"
+class ActionAnswerApply(KnowledgeAction):
+    intent = "ask_apply"
 
 
-class ActionAnswerDeadline(FieldAction):
-    field_name = "deadlines"
+class ActionAnswerFunding(KnowledgeAction):
+    intent = "ask_funding"
+
+
+class ActionAnswerDeadline(KnowledgeAction):
+    intent = "ask_deadline"
 
     def name(self) -> str:
         return "action_answer_deadline"
 
 
-class ActionAnswerConcept(CatalogAction):
-    def name(self) -> str:
-        return "action_answer_concept"
-
-    async def act(self, dispatcher, tracker, domain):
-        lang = language(tracker)
-        v = view()
-        by_id = {c.id: c for c in v.concepts}
-        cid = _entity(tracker, "concept")
-        text = latest_text(tracker)
-        if cid not in by_id:
-            cid = None if text.startswith("/") else find_concept(text, v.concept_names)
-        others = [c for c in v.concepts if c.id != cid][:MAX_LISTED]
-        buttons = [button(local(c.title, lang)[:60], "ask_concept", concept=c.id) for c in others]
-        if cid is None:
-            send(dispatcher, Reply(t("concept_unknown", lang), buttons))
-            return []
-        c = by_id[cid]
-        body = f"{local(c.title, lang)}\n\n{local(c.text, lang)}\n\n{source_line(c.sources, c.last_checked, lang)}"
-        if tracker.active_loop_name:
-            body += "\n\n" + t("resume", lang)
-            buttons = []
-        send(dispatcher, Reply(body, buttons + ([button(t("btn_find_measures", lang), "request_measures")]
-                                                if not tracker.active_loop_name else [])))
-        return []
+class ActionAnswerConcept(KnowledgeAction):
+    intent = "ask_concept"
 
 
 def consecutive_misses(tracker: Tracker) -> int:

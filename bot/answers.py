@@ -247,10 +247,14 @@ def status_line(m: Measure, related: Dict[str, Measure], lang: str, today) -> st
     return t("historic_ended", lang, period=period(m, lang) or str(m.valid_to))
 
 
-def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today) -> Reply:
+def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
+                    labels: Optional["Labels"] = None) -> Reply:
     """Everything about one measure: what, for whom, period, money, how to apply, source."""
     lines = [f"{title_with_period(m, lang)}" + (f" – {m.abbreviation}" if m.abbreviation else ""),
              local(m.description, lang)]
+    who = audience_line(m, labels, lang)
+    if who:
+        lines.append(who)
     if m.credits:
         lines.append(t("credits", lang, n=m.credits) + ".")
     status = status_line(m, related, lang, today)
@@ -270,27 +274,52 @@ def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today) -
     return Reply("\n\n".join(lines), buttons)
 
 
-def field_reply(kind: str, ms: Sequence[Measure], related: Dict[str, Measure], lang: str, today) -> Reply:
-    """'apply', 'funding' or 'deadlines' for one or more measures."""
-    intro = {"apply": "apply_intro", "funding": "funding_intro", "deadlines": "deadlines_intro"}[kind]
-    lines = [t(intro, lang)]
+def audience_line(m: Measure, labels: Optional["Labels"], lang: str) -> str:
+    """'Gjelder: barnehage, grunnskole, SFO · for: alle ansatte · kollektivt'."""
+    if labels is None:
+        return ""
+    sectors = ", ".join(labels.short("sectors", s, lang) for s in m.sectors)
+    roles = ", ".join(labels.short("roles", r, lang) for r in m.roles)
+    parts = [sectors]
+    if roles:
+        parts.append(t("for_roles", lang, roles=roles))
+    parts.append(t(f"form_{m.form}", lang))
+    return f"{t('applies_to', lang)}: " + " · ".join(p for p in parts if p) + "."
+
+
+FIELD_KINDS = ("status", "who", "apply", "funding", "deadlines")
+
+
+def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang: str, today,
+                labels: Optional["Labels"] = None) -> Reply:
+    """Some fields ('status', 'who', 'apply', 'funding', 'deadlines') of one or more measures."""
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    intro = {"apply": "apply_intro", "funding": "funding_intro", "deadlines": "deadlines_intro"}
+    lines = [t(intro[kinds[0]], lang)] if len(kinds) == 1 and kinds[0] in intro else []
     for m in ms:
         head = title_with_period(m, lang)
-        if kind == "deadlines" and not m.deadlines:
-            lines.append(t("no_deadline", lang, name=head))
-            continue
-        value = local(getattr(m, kind), lang)
-        body = f"{head}: {value}"
-        if kind == "funding" and m.funded_by:
-            body += " " + t("funded_by", lang, names=names(m.funded_by, related, lang))
+        parts: List[str] = []
         status = status_line(m, related, lang, today)
+        for kind in kinds:
+            if kind == "status":
+                parts.append(status or t("current_now", lang, period=period(m, lang) or t("in_force", lang)))
+                status = ""
+            elif kind == "who":
+                parts += [audience_line(m, labels, lang), f"{t('apply', lang)}: {local(m.apply, lang)}"]
+            elif kind == "deadlines" and not m.deadlines:
+                parts.append(t("no_deadline_short", lang))
+            elif kind in ("apply", "funding", "deadlines"):
+                label = {"apply": "apply", "funding": "funding", "deadlines": "deadlines"}[kind]
+                value = local(getattr(m, kind), lang)
+                parts.append(f"{t(label, lang)}: {value}" if len(kinds) > 1 or kind == "who" else value)
+                if kind == "funding" and m.funded_by:
+                    parts.append(t("funded_by", lang, names=names(m.funded_by, related, lang)))
         if status:
-            body += " " + status
-        relevant = [u for u in m.uncertain]
-        if relevant and kind in ("deadlines", "funding", "apply"):
-            body += f"\n{t('uncertain', lang)}: {local(relevant[0], lang)}"
-        body += "\n" + source_line(m.sources, m.last_checked, lang)
-        lines.append(body)
+            parts.append(status)
+        for u in m.uncertain:
+            parts.append(f"{t('uncertain', lang)}: {local(u, lang)}")
+        parts.append(source_line(m.sources, m.last_checked, lang))
+        lines.append(f"{head}:\n" + "\n".join(p for p in parts if p))
     return Reply("\n\n".join(lines))
 
 

@@ -134,3 +134,85 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
             }
             for m in self._matcher.find(tokens, text)
         ]
+
+
+NAMES_FILE = "catalog_names.json"
+NAME_FILES = ("measures.yml", "schemes.yml", "packages.yml")
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class QuestionRouter(GraphComponent):
+    """Turns a question that names a catalog measure/scheme or concept into ask_measure /
+    ask_concept when DIET put it elsewhere. Names come from data/catalog at training time."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"catalog_dir": "data/catalog"}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 entries: Optional[List[List[str]]] = None) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._set_entries(entries or [])
+
+    def _set_entries(self, entries: List[List[str]]) -> None:
+        self._entries = entries
+        self._measures = VocabularyMatcher(tuple(e) for e in entries if e[0] == "measure")
+        self._concepts = VocabularyMatcher(tuple(e) for e in entries if e[0] == "concept")
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "QuestionRouter":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from kvnlu.questions import catalog_name_entries
+
+        directory = self._config["catalog_dir"]
+        pairs = []
+        for name in NAME_FILES + ("concepts.yml",):
+            path = os.path.join(directory, name)
+            if not os.path.isfile(path):
+                raise FileNotFoundError(f"QuestionRouter: catalog file '{path}' not found")
+            with open(path, encoding="utf-8") as f:
+                data = yaml.safe_load(f) or {}
+            kind = "concept" if name == "concepts.yml" else "measure"
+            pairs += [(kind, e) for e in data.get("concepts" if kind == "concept" else "entries", [])]
+        self._set_entries([list(e) for e in catalog_name_entries(pairs)])
+        with self._model_storage.write_to(self._resource) as out:
+            (out / NAMES_FILE).write_text(json.dumps(self._entries, ensure_ascii=False), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "QuestionRouter":
+        try:
+            with model_storage.read_from(resource) as directory:
+                entries = json.loads((directory / NAMES_FILE).read_text(encoding="utf-8"))
+        except ValueError:
+            entries = []
+        return cls(config, model_storage, resource, entries)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def route(self, text: str, intent: Optional[str]) -> Optional[str]:
+        """The knowledge intent this message should have, or None to keep DIET's."""
+        from kvnlu.questions import route_question
+
+        return route_question(text, intent, self._measures, self._concepts)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
+
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            routed = self.route(message.get(TEXT) or "", intent.get(INTENT_NAME_KEY))
+            if not routed:
+                continue
+            confidence = max(float(intent.get("confidence") or 0.0), 0.9)
+            ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != routed]
+            message.set(INTENT, {INTENT_NAME_KEY: routed, "confidence": confidence}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: routed, "confidence": confidence}] + ranking,
+                        add_to_output=True)
+        return messages

@@ -22,6 +22,9 @@ NYNORSK = frozenset(
     endå kvart kvarandre sjølv sjølve tenesta teneste ho honom ikkje-kommunale
     vil gjerne tida tidleg dagleg fagleg faglege munnleg skriftleg utvikling
     saman samen slik sånn aldri alltid veit treng gong gonger vekene veke
+    vidareutdanning vidareutdanninga løn velje framleis midlar pengar barnehagar skuleeigar
+    skuleeigarar barnehageeigar barnehageeigarar fagarbeidarar fagarbeidar tilskotsordning
+    tilskotsordninga tilskotsordningar ordninga gje gjev fekk korleis søkjast rettleiing
     """.split()
 ) - {"vil", "gjerne", "utvikling", "slik", "sånn", "aldri", "alltid", "saman", "samen", "tida", "ei", "ein", "eit", "heller"}
 # Articles are evidence only together with other markers.

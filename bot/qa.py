@@ -1,0 +1,82 @@
+"""Decide what a knowledge question asks about and which part of the answer it wants. Pure.
+
+One reading for all knowledge intents: the classifier's intent is only a hint. A question names a
+measure/scheme or a concept (the longer name wins: "den nye ordningen for kollektiv
+kompetanseutvikling" is the scheme, not the concept "kollektive tiltak"), or it follows up on the
+one discussed; its cues say whether it wants the deadline, who applies, the money, whether it still
+applies, who it is for, or the whole description.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence
+
+from kvnlu.matcher import VocabularyMatcher, match_text
+from kvnlu.questions import question_cues
+
+FIELD_INTENTS = {"ask_deadline": "deadlines", "ask_apply": "apply", "ask_funding": "funding"}
+FIELD_ORDER = ("status", "who", "apply", "funding", "deadlines")
+ELIGIBILITY = re.compile(
+    r"\b(gjelder (det|den|dette|ordningen|tilskuddet)|gjeld (det|den|dette|ordninga|tilskotet)|omfatter|"
+    r"for (private|kommunale|alle)|(private|kommunale|ikke-kommunale|ikkje-kommunale) "
+    r"(barnehager|barnehagar|skoler|skular|skuler)|kan (assistent\w*|fagarbeid\w*|private|barne- og)|"
+    r"hvem er (den|det|ordningen) for|kven er (den|det|ordninga) for|hvem kan ta|kven kan ta|rett på)\b",
+    re.IGNORECASE)
+
+
+@dataclass
+class Plan:
+    """What to answer: 'details' of a measure, some 'fields' of measures, a 'concept', or ask
+    'which' measure / which concept ('concept_menu')."""
+
+    kind: str
+    measures: List[str] = field(default_factory=list)
+    fields: List[str] = field(default_factory=list)
+    concept: Optional[str] = None
+
+
+def _longest(matches) -> int:
+    return max((m.end - m.start for m in matches), default=0)
+
+
+def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatcher,
+                concept_names: VocabularyMatcher, context: Optional[str] = None,
+                suggested: Sequence[str] = (), is_current=lambda _id: True) -> Plan:
+    payload = text.startswith("/")
+    m_matches = [] if payload else match_text(measure_names, text)
+    c_matches = [] if payload else match_text(concept_names, text)
+    named: List[str] = []
+    for m in m_matches:
+        if m.value not in named:
+            named.append(m.value)
+    # Prefer what applies today when a name fits several entries.
+    named.sort(key=lambda i: not is_current(i))
+    cues = question_cues(text) if not payload else set()
+    fields = [f for f in FIELD_ORDER if f in cues]
+    if ELIGIBILITY.search(text or ""):
+        fields.insert(0, "who")
+    if not fields and intent in FIELD_INTENTS:
+        fields = [FIELD_INTENTS[intent]]
+    concept = None
+    if c_matches:
+        votes: dict = {}
+        for m in c_matches:
+            votes[m.value] = votes.get(m.value, 0) + (m.end - m.start)
+        concept = max(votes, key=votes.get)
+    if named and (not concept or _longest(m_matches) >= _longest(c_matches)):
+        if "define" in cues or "exists" in cues or not fields:
+            return Plan("details", named[:1])
+        return Plan("fields", named[:1], fields)
+    if concept and (intent == "ask_concept" or not (context and fields)):
+        return Plan("concept", concept=concept)
+    if context and fields:
+        return Plan("fields", [context], fields)
+    if context and intent == "ask_measure" and not payload and ("define" in cues or not cues):
+        return Plan("details", [context])
+    if intent in FIELD_INTENTS and suggested:
+        return Plan("fields", list(suggested), fields or [FIELD_INTENTS[intent]])
+    if intent == "ask_concept":
+        return Plan("concept_menu")
+    return Plan("which")

@@ -1,0 +1,97 @@
+"""What a question asks: is it a question at all, and which cues (deadline, who applies, money,
+status, eligibility) it carries. Stdlib only: used by the Rasa pipeline (QuestionRouter) and by
+the actions, so both read a question the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+from kvnlu.matcher import VocabularyMatcher, match_text
+
+QUESTION_START = re.compile(
+    r"^\s*(hva|kva|hvem|kven|hvordan|korleis|kossen|når|kor|hvor|hvilke|hvilken|hvilket|kva for|kan|"
+    r"finnes|finst|fins|er|har|må|gjelder|gjeld|får|gir|gjev|skal|bør|blir|vil|hvorfor|kvifor)\b",
+    re.IGNORECASE)
+
+# Cue -> patterns (bokmål and nynorsk). Order matters only for readability.
+CUES: Dict[str, re.Pattern] = {
+    "deadlines": re.compile(
+        r"\b(s[øo]knadsfrist\w*|frist\w*|innen når|når må|kva tid må|når kan|når er|rekk(?:er|e) (?:vi|me|eg|jeg)|"
+        r"seinast|senest|når (?:åpner|opnar|stenger|stengjer))", re.IGNORECASE),
+    "apply": re.compile(
+        r"\b(s[øo]k(?:e|er|je|jer|ja|t|te|nad\w*)|melde? (?:oss |meg )?på|påmelding\w*|"
+        r"hvem kan|kven kan|hvem kunne|kven kunne|hvem godkjenner|kven godkjenner|godkjenn\w*|"
+        r"hvem kan ta|kven kan ta|hvordan (?:blir|kan) (?:vi|man|en|jeg) (?:med|være med)|vere med|være med)\b",
+        re.IGNORECASE),
+    "funding": re.compile(
+        r"\b(finansier\w*|betal\w*|pengar?|penger|kost(?:er|ar|nad\w*)?|dekk(?:e|er|ar|es|ast)|"
+        r"egenandel\w*|eigendel\w*|eigenandel\w*|hvor mye|kor mykje|kr\b|kroner|stipend(?:et)?\b|"
+        r"med lønn|med løn|gratis|lønn\w*)", re.IGNORECASE),
+    "status": re.compile(
+        r"\b(erstatt\w*|avløs\w*|gjelder nå|gjeld no|i dag|fortsatt|framleis|fremdeles|enda|ennå|"
+        r"finnes den|finst den|eksisterer|fremdeles|lenger|nedlagt|avvikla\w*|avviklet)\b", re.IGNORECASE),
+    "exists": re.compile(r"^\s*(finnes|finst|fins|eksisterer) (det|den|dei|de)\b", re.IGNORECASE),
+    "define": re.compile(
+        r"\b(hva er|kva er|hva var|kva var|hva va|hva betyr|kva tyder|kva betyr|hva handler|kva handlar|"
+        r"hva slags|kva slags|hva innebærer|kva inneber|hvordan fungerer|korleis fungerer|hvordan fungerte|"
+        r"korleis fungerte|fortell (?:om|meg om)|fortel (?:om|meg om)|for noe|for noko)\b", re.IGNORECASE),
+}
+
+
+def is_question(text: str) -> bool:
+    return "?" in (text or "") or bool(QUESTION_START.match(text or ""))
+
+
+def question_cues(text: str) -> Set[str]:
+    return {name for name, pattern in CUES.items() if pattern.search(text or "")}
+
+
+def catalog_name_entries(catalog: Iterable[Tuple[str, dict]]) -> List[Tuple[str, str, str]]:
+    """(entity, id, name) triples for the names users type for measures and concepts.
+
+    ``catalog``: (kind, entry) pairs, kind "measure" (measures/schemes/packages) or "concept".
+    """
+    out: List[Tuple[str, str, str]] = []
+    for kind, entry in catalog:
+        fields = ("title", "aliases") if kind == "concept" else ("name", "short_name", "abbreviation", "aliases")
+        names: List[str] = []
+        for f in fields:
+            value = entry.get(f)
+            if isinstance(value, dict):
+                names += [str(v) for v in value.values()]
+            elif isinstance(value, list):
+                names += [str(v) for v in value]
+            elif value:
+                names.append(str(value))
+        out += [(kind, str(entry["id"]), n) for n in names if len(n.strip()) >= 2]
+    return out
+
+
+# Intents a question that names a catalog measure or concept cannot sensibly have: such a
+# question is a knowledge question whatever the classifier thought ("hva va REKOM for noe" is not
+# "who are you"; "Finst det ein kompetansepakke for SFO?" is not "suggest measures").
+OVERRIDABLE = frozenset({
+    "request_measures", "inform", "ask_help", "bot_challenge", "out_of_scope", "greet", "thank",
+    "affirm", "deny", "show_more", "summarize", "stop", "start_over", "goodbye",
+})
+# For "suggest measures" and slot answers a named measure is not enough ("hvilke tilbud finnes for
+# nyutdannede barnehagelærere" wants suggestions): the question must also ask about the measure.
+ADVICE_INTENTS = frozenset({"request_measures", "inform"})
+ASKING_CUES = frozenset({"define", "status", "deadlines", "apply", "funding", "exists"})
+
+
+def route_question(text: str, intent: Optional[str], measures: VocabularyMatcher,
+                   concepts: VocabularyMatcher) -> Optional[str]:
+    """The knowledge intent a message should have, or None to keep the classifier's."""
+    if intent not in OVERRIDABLE or not text or text.startswith("/") or not is_question(text):
+        return None
+    named_measure = bool(match_text(measures, text))
+    if intent in ADVICE_INTENTS:
+        return "ask_measure" if named_measure and question_cues(text) & ASKING_CUES else None
+    if named_measure:
+        return "ask_measure"
+    if match_text(concepts, text):
+        return "ask_concept"
+    return None
