@@ -967,6 +967,12 @@
       close: function () { widget.close(); },
       restart: function () { widget.restart(); },
       sessionId: function () { return widget.sessionId; },
+      // The bot-text renderer, for integrators and tests: returns a detached element.
+      renderText: function (text) {
+        var d = el("div", "kvw-text");
+        renderBotText(d, String(text), widget.t);
+        return d;
+      },
     };
   }
 
