@@ -308,7 +308,7 @@ class ActionSuggestMeasures(CatalogAction):
             send(dispatcher, no_suggestions_reply(lang))
             return []
         rec = _recommendation(c)
-        send(dispatcher, results_reply(rec, view().labels, lang))
+        send(dispatcher, results_reply(rec, view().labels, lang), tracker)
         return [SlotSet("suggested", [s.measure.id for s in rec.ranked] or None),
                 SlotSet("suggest_offset", 0), SlotSet("failed_attempts", 0)]
 
@@ -325,7 +325,7 @@ class ActionShowMore(CatalogAction):
             return []
         offset = int(tracker.get_slot("suggest_offset") or 0) + SUGGESTION_LIMIT
         rec = _recommendation(c, offset=offset)
-        send(dispatcher, results_reply(rec, view().labels, lang, offset=offset))
+        send(dispatcher, results_reply(rec, view().labels, lang, offset=offset), tracker)
         return [SlotSet("suggest_offset", offset)]
 
 

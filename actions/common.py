@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answers import Labels, Reply
+from bot.answers import Labels, Reply, card_labels
 from bot.catalog.db import CatalogUnavailable, get_engine
 from bot.catalog.records import Concept, Measure
 from bot.catalog.store import CatalogStore
@@ -80,7 +80,20 @@ def today() -> date:
     return date.today()
 
 
-def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+CARD_CHANNELS = {"socketio"}  # channels whose client (our widget) renders suggestion cards
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply, tracker: Optional[Tracker] = None) -> None:
+    """Send a reply; to the widget, suggestion results go as header, one cards message, footer."""
+    if reply.cards and tracker is not None and tracker.get_latest_input_channel() in CARD_CHANNELS:
+        lang = language(tracker)
+        dispatcher.utter_message(text=reply.header)
+        # Rasa's socket.io channel emits a custom message as emit(event, **json_message):
+        # the widget receives what is under "data".
+        dispatcher.utter_message(json_message={"data": {
+            "type": "measure_cards", "cards": reply.cards, "labels": card_labels(lang)}})
+        dispatcher.utter_message(text=reply.footer, buttons=reply.buttons)
+        return
     if reply.buttons:
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
     else:

@@ -14,8 +14,14 @@ Button = Dict[str, str]
 
 @dataclass
 class Reply:
+    """A reply as one text (REST and any plain client) plus, for suggestion results, the same
+    content split into header, one card per measure and footer (the chat widget renders cards)."""
+
     text: str
     buttons: List[Button] = field(default_factory=list)
+    cards: List[Dict[str, str]] = field(default_factory=list)
+    header: str = ""
+    footer: str = ""
 
 
 def button(title: str, intent: str, **entities: str) -> Button:
@@ -138,6 +144,29 @@ def suggestion_text(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: st
     return "\n".join(lines)
 
 
+def suggestion_card(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: str) -> Dict[str, str]:
+    """The fields of one suggestion for the widget's card; the same facts as suggestion_text."""
+    m = s.measure
+    unmet = unmet_parts(s, c, labels, lang)
+    return {
+        "id": m.id, "number": str(n), "title": m.title(lang), "period": period(m, lang),
+        "why": ", ".join(why_parts(s, c, labels, lang)) + ".",
+        "unmet": (", ".join(unmet) + ".") if unmet else "",
+        "funding": local(m.funding, lang),
+        "uncertain": local(m.uncertain[0], lang) if m.uncertain else "",
+        "url": m.sources[0] if m.sources else "",
+        "source_label": t("source", lang),
+        "last_checked": t("last_checked", lang, date=format_date(m.last_checked, lang)),
+    }
+
+
+CARD_LABELS = ("fits_because", "does_not_fit", "funding", "uncertain", "source")
+
+
+def card_labels(lang: str) -> Dict[str, str]:
+    return {k: t(k, lang) for k in CARD_LABELS}
+
+
 def result_buttons(count: int, lang: str, more: bool) -> List[Button]:
     buttons = [button(t("btn_more_about", lang, n=1), "more_about", number="1")] if count else []
     buttons.append(button(t("btn_apply", lang), "ask_apply"))
@@ -152,32 +181,33 @@ def result_buttons(count: int, lang: str, more: bool) -> List[Button]:
 def results_reply(rec: Recommendation, labels: Labels, lang: str, offset: int = 0) -> Reply:
     c = rec.criteria
     summary = criteria_summary(c, labels, lang)
-    lines: List[str] = []
+    head: List[str] = []
     shown = rec.suggestions
     if rec.full_matches == 0:
         blocking = t(f"crit_{rec.blocking}", lang) if rec.blocking else t("crit_theme", lang)
-        lines.append(t("no_match", lang, summary=summary, blocking=blocking))
+        head.append(t("no_match", lang, summary=summary, blocking=blocking))
         if shown:
-            lines.append(t("closest", lang))
+            head.append(t("closest", lang))
     elif offset:
-        lines.append(t("more_header", lang, summary=summary))
+        head.append(t("more_header", lang, summary=summary))
     elif rec.full_matches < len(shown):
-        lines.append(t("results_partial_header", lang, full=rec.full_matches, summary=summary))
+        head.append(t("results_partial_header", lang, full=rec.full_matches, summary=summary))
     else:
-        lines.append(t("results_header", lang, count=_count_word(len(shown), lang), summary=summary))
-    for i, s in enumerate(shown, start=offset + 1):
-        lines.append(suggestion_text(i, s, c, labels, lang))
-    for code in rec.advice:
-        lines.append(t(f"advice_{code}", lang))
+        head.append(t("results_header", lang, count=_count_word(len(shown), lang), summary=summary))
+    numbered = list(enumerate(shown, start=offset + 1))
+    body = [suggestion_text(i, s, c, labels, lang) for i, s in numbered]
+    cards = [suggestion_card(i, s, c, labels, lang) for i, s in numbered]
+    foot = [t(f"advice_{code}", lang) for code in rec.advice]
     if not shown:
-        lines.append(t("no_more", lang))
+        foot.append(t("no_more", lang))
     more = len(rec.ranked) > offset + len(shown)
     buttons = []
     if rec.full_matches == 0 and rec.relax:
-        lines.append(t("relax_question", lang))
+        foot.append(t("relax_question", lang))
         buttons += relax_buttons(rec.relax, labels, lang)
     buttons += result_buttons(len(shown), lang, more)
-    return Reply("\n\n".join(lines), buttons)
+    return Reply("\n\n".join(head + body + foot), buttons, cards=cards,
+                 header="\n\n".join(head), footer="\n\n".join(foot) or t("next_step", lang))
 
 
 def relax_buttons(relax: List[Dict[str, str]], labels: Labels, lang: str) -> List[Button]:

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot catalog validate|load|list`."""
+"""Command line: `python -m bot catalog validate|load|list`, `feedback list`, `nlu lookups`."""
 
 from __future__ import annotations
 
@@ -54,6 +54,16 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _feedback(args: argparse.Namespace) -> int:
+    from bot.feedback import list_feedback
+
+    rows = list_feedback(get_engine(), args.sender)
+    for f in rows:
+        print(f"{f.created_at:%Y-%m-%d %H:%M}  {f.sender_id:36}  {f.target:40}  {f.rating}")
+    print(f"{len(rows)} feedback entries")
+    return 0
+
+
 def _lookups(args: argparse.Namespace) -> int:
     from bot.nlu_export import write
 
@@ -72,6 +82,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     lst = cat.add_parser("list", help="list entries in the database")
     lst.add_argument("--sector", help="only entries for this sector id")
     lst.set_defaults(func=_list)
+    fb = sub.add_parser("feedback", help="feedback from the widget").add_subparsers(dest="cmd", required=True)
+    fbl = fb.add_parser("list", help="list stored feedback")
+    fbl.add_argument("--sender", help="only this conversation (sender id)")
+    fbl.set_defaults(func=_feedback)
     nlu = sub.add_parser("nlu", help="NLU training data").add_subparsers(dest="cmd", required=True)
     nlu.add_parser("lookups", help="regenerate data/nlu/lookups.yml from the vocabulary").set_defaults(func=_lookups)
     args = parser.parse_args(argv)

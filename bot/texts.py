@@ -70,6 +70,11 @@ T: Dict[str, Dict[str, str]] = {
         "nn": "Eg fann {full} tiltak som passar alle svara dine, og tek med dei næraste ({summary}):",
     },
     "more_header": {"nb": "Flere forslag ({summary}):", "nn": "Fleire forslag ({summary}):"},
+    "next_step": {"nb": "Hva vil du gjøre nå?", "nn": "Kva vil du gjere no?"},
+    "feedback_thanks": {"nb": "Takk for tilbakemeldingen!", "nn": "Takk for tilbakemeldinga!"},
+    "feedback_how": {
+        "nb": "Takk! Gi gjerne tilbakemelding med 👍 eller 👎 under hvert forslag, eller svar på «Fikk du svar?» etter forslagene.",
+        "nn": "Takk! Gje gjerne tilbakemelding med 👍 eller 👎 under kvart forslag, eller svar på «Fekk du svar?» etter forslaga."},
     "no_more": {"nb": "Det var alle forslagene jeg har for disse svarene.",
                 "nn": "Det var alle forslaga eg har for desse svara."},
     "no_match": {

@@ -19,6 +19,7 @@ from actions.advice import (
     ActionSuggestMeasures,
     ValidateAdvisorForm,
 )
+from actions.feedback import ActionRecordFeedback
 from actions.knowledge import ActionAnswerConcept, ActionAnswerDeadline, ActionAnswerMeasure, ActionClarify
 from actions.language import ActionDetectLanguage
 from bot.catalog.db import make_engine
@@ -47,7 +48,7 @@ def tracker(text: str = "", intent: str = "inform", slots: Optional[Dict[str, An
             entities: Optional[List[Dict[str, Any]]] = None, events: Optional[List[Dict[str, Any]]] = None,
             confidence: float = 0.95, active_loop: Optional[str] = None,
             ranking: Optional[List[Dict[str, Any]]] = None,
-            extracted: Optional[Dict[str, Any]] = None) -> Tracker:
+            extracted: Optional[Dict[str, Any]] = None, channel: str = "rest") -> Tracker:
     """A tracker whose latest user message is ``text``; ``extracted`` are the slots Rasa's
     slot mappings set from that message (they are what the form validates)."""
     all_slots = {s: None for s in FORM_SLOTS}
@@ -57,7 +58,8 @@ def tracker(text: str = "", intent: str = "inform", slots: Optional[Dict[str, An
     all_slots.update(extracted or {})
     latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
               "entities": entities or [], "intent_ranking": ranking or []}
-    evts = list(events or []) + [{"event": "user", "text": text, "parse_data": latest}]
+    evts = list(events or []) + [{"event": "user", "text": text, "parse_data": latest,
+                                  "input_channel": channel}]
     evts += [{"event": "slot", "name": k, "value": v} for k, v in (extracted or {}).items()]
     return Tracker("test-user", all_slots, latest, evts, False, None,
                    {"name": active_loop} if active_loop else {}, "action_listen")
@@ -167,6 +169,48 @@ def test_suggestions_explain_fit_funding_source_and_next_steps():
         "Fortell mer om 1", "Hvordan søker vi?", "Vis flere", "Lag oppsummering", "Endre et svar", "Start på nytt"]
     suggested = events[0]["value"]
     assert events[0]["name"] == "suggested" and "kollektiv-barnehage-grunnskole" in suggested[:3]
+
+
+def test_widget_gets_the_same_suggestions_as_cards_between_header_and_buttons():
+    slots = {"sector": "barnehage", "theme": "sprak", "audience": "alle", "anchoring": "delvis",
+             "duration": "flerarig"}
+    rest, _ = run(ActionSuggestMeasures(), tracker("flere år", slots=slots))
+    widget, events = run(ActionSuggestMeasures(), tracker("flere år", slots=slots, channel="socketio"))
+    assert len(rest) == 1 and len(widget) == 3
+    header, custom, footer = widget
+    assert "tiltak som passer" in header["text"] and "Passer fordi" not in header["text"]
+    assert not header.get("buttons")
+    data = custom["custom"]["data"]  # Rasa's socket.io channel emits what is under "data"
+    assert data["type"] == "measure_cards" and data["labels"]["funding"] == "Finansiering"
+    cards = data["cards"]
+    assert [c["number"] for c in cards] == ["1", "2", "3"]
+    assert [c["id"] for c in cards] == events[0]["value"][:3]
+    for card in cards:
+        assert card["title"] and card["why"].startswith("barnehage") and card["funding"]
+        assert card["url"].startswith("https://") and card["last_checked"] == "sist kontrollert 28. november 2026"
+        assert card["title"] in rest[0]["text"] and card["funding"] in rest[0]["text"]
+    assert any(c["uncertain"] for c in cards)  # the behovsmelding deadline is not confirmed
+    assert "Råd: Behovet er delvis forankret" in footer["text"]
+    assert footer["buttons"] == rest[0]["buttons"]
+
+
+def test_feedback_is_stored_with_the_sender_and_bad_feedback_is_not(loaded_store):
+    from bot.feedback import list_feedback
+
+    def give(entities, lang="nb"):
+        t = tracker("/feedback", intent="feedback", slots={"language": lang}, channel="socketio",
+                    entities=[{"entity": k, "value": v} for k, v in entities.items()])
+        return texts(run(ActionRecordFeedback(), t)[0])
+
+    assert give({"rating": "up", "target": "kollektiv-barnehage-grunnskole"}) == "Takk for tilbakemeldingen!"
+    assert give({"rating": "nei", "target": "samtale"}, lang="nn") == "Takk for tilbakemeldinga!"
+    for bad in ({"rating": "up", "target": "finnes-ikke"}, {"rating": "ja", "target": "kollektiv-barnehage-grunnskole"},
+                {"rating": "<script>", "target": "samtale"}, {}):
+        assert "👍" in give(bad)
+    stored = list_feedback(loaded_store.engine)
+    assert [(f.sender_id, f.target, f.rating) for f in stored] == [
+        ("test-user", "kollektiv-barnehage-grunnskole", "up"), ("test-user", "samtale", "nei")]
+    assert list_feedback(loaded_store.engine, "someone-else") == []
 
 
 def test_no_match_names_the_blocker_and_offers_a_relax_button():
