@@ -93,7 +93,7 @@ chromium:
 	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  echo "Installing Debian chromium for the browser tests ..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; \
 	else \
 	  echo "Chromium is missing and this is not root: run 'sudo apt-get install -y chromium'," \
 	       "then 'make test' again (the browser tests are skipped without it; in CI they fail)."; \
@@ -109,7 +109,7 @@ bench: install $(SPACY_NB) catalog $(MODEL)
 	$(APP_PY) -m bench
 
 lint: $(APP_VENV)/.installed
-	$(APP_VENV)/bin/ruff check bot actions kvnlu tests bench
+	$(APP_VENV)/bin/ruff check bot actions kvnlu kvchannels tests bench
 
 clean:
 	rm -rf build models .pytest_cache web/vendor test-output

@@ -597,15 +597,19 @@
     this.input.focus();
   };
 
+  function hostLabel(href) {
+    try { return new URL(href).hostname.replace(/^www\./, ""); } catch (e) { return href; }
+  }
+
   Widget.prototype.renderCards = function (it) {
     var self = this;
     var t = this.t;
-    var wrap = el("div", "kvw-cards");
-    wrap.setAttribute("role", "list");
+    // Field labels come with the message in the bot's language (bokmål/nynorsk), else our own.
+    var L = it.labels || {};
+    var wrap = el("ul", "kvw-cards");
     wrap.setAttribute("aria-label", t.cardsHeading);
     (it.cards || []).forEach(function (c) {
-      var card = el("article", "kvw-card");
-      card.setAttribute("role", "listitem");
+      var card = el("li", "kvw-card");
       var h = el("h3", "kvw-card-title", (c.number ? c.number + ". " : "") + (c.title || ""));
       card.appendChild(h);
       var field = function (label, value, cls) {
@@ -615,18 +619,20 @@
         renderBotText(p, String(value), t);
         card.appendChild(p);
       };
-      field(t.why, c.why);
-      field(t.unmet, c.unmet, "kvw-unmet");
-      field(t.funding, c.funding);
-      field(t.period, c.period);
-      field(t.uncertain, c.uncertain, "kvw-uncertain");
+      field(t.period, c.period, "kvw-period");
+      field(L.fits_because || t.why, c.why);
+      field(L.does_not_fit || t.unmet, c.unmet, "kvw-unmet");
+      field(L.funding || t.funding, c.funding);
+      field(L.uncertain || t.uncertain, c.uncertain, "kvw-uncertain");
       var href = c.url ? safeHttpUrl(c.url) : null;
-      if (href || c.source_label) {
+      if (href) {
         var src = el("p", "kvw-card-field kvw-source");
-        src.appendChild(el("strong", null, t.source + ": "));
-        if (href) src.appendChild(link(href, c.source_label || href, t));
-        else src.appendChild(document.createTextNode(c.source_label));
-        if (c.last_checked) src.appendChild(document.createTextNode(" (" + t.checked + " " + c.last_checked + ")"));
+        src.appendChild(el("strong", null, (L.source || c.source_label || t.source) + ": "));
+        src.appendChild(link(href, hostLabel(href), t));
+        if (c.last_checked) {
+          var checked = /^\d/.test(c.last_checked) ? t.checked + " " + c.last_checked : c.last_checked;
+          src.appendChild(document.createTextNode(" (" + checked + ")"));
+        }
         card.appendChild(src);
       }
       var fb = el("div", "kvw-rate");
@@ -756,7 +762,7 @@
       data.custom && data.custom.data];
     for (var i = 0; i < candidates.length; i++) {
       var c = candidates[i];
-      if (c && typeof c === "object" && c.type === "measure_cards" && Array.isArray(c.cards)) return c.cards;
+      if (c && typeof c === "object" && c.type === "measure_cards" && Array.isArray(c.cards)) return c;
     }
     return null;
   }
@@ -773,16 +779,21 @@
   Widget.prototype.onBotMessage = function (data) {
     if (!data || typeof data !== "object") return;
     this.showTyping(false);
-    var cards = findCards(data);
+    var found = findCards(data);
     var node;
-    if (cards) {
-      var clean = cards.map(function (c) {
+    if (found) {
+      var clean = found.cards.map(function (c) {
         var o = {};
         ["id", "number", "title", "why", "unmet", "funding", "period", "uncertain", "url",
           "source_label", "last_checked"].forEach(function (k) { o[k] = str(c[k]); });
         return o;
       });
-      node = this.add({ k: "cards", cards: clean, feedback: {} });
+      var labels = {};
+      var src = found.labels && typeof found.labels === "object" ? found.labels : {};
+      ["fits_because", "does_not_fit", "funding", "uncertain", "source"].forEach(function (k) {
+        if (typeof src[k] === "string" && src[k]) labels[k] = src[k];
+      });
+      node = this.add({ k: "cards", cards: clean, labels: labels, feedback: {} });
       this.announce(clean.map(function (c) { return (c.number ? c.number + ". " : "") + c.title; }).join(". "));
       this.scheduleSurvey();
       this.afterBotMessage(node);
