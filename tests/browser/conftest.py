@@ -197,6 +197,7 @@ class Kv:
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, "
             "resultTypes: ['violations']})", AXE_TAGS)
         violations = result["violations"]
+        assert len(result["passes"]) >= 10, "axe-core did not really scan the page"
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / f"{self.name}--axe-{state}.json").write_text(
             json.dumps(violations, indent=2, ensure_ascii=False), encoding="utf-8")

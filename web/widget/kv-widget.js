@@ -491,7 +491,17 @@
 
   // After a bot message: follow the answer unless the user has scrolled away. A long answer is
   // shown from the start of this turn's first bot message rather than from its end.
-  Widget.prototype.afterBotMessage = function (node) {
+  Widget.prototype.afterBotMessage = function (node, wasNearBottom) {
+    if (wasNearBottom !== undefined) {
+      // Outside a turn (e.g. the thanks for a feedback click): bottom only if the user was there.
+      if (wasNearBottom) {
+        this.scrollTo(this.log.scrollHeight);
+        this.newer.hidden = true;
+      } else {
+        this.newer.hidden = false;
+      }
+      return;
+    }
     if (!this.turnStart) this.turnStart = node;
     if (this.autoFollow) {
       var top = this.turnStart.offsetTop - this.log.offsetTop - 8;
@@ -810,9 +820,10 @@
     // The bot's short answer to a feedback click is a small note, not a full message.
     if (this.pendingFeedbackAcks > 0 && !buttons.length && text.length < 120) {
       this.pendingFeedbackAcks--;
+      var near = this.nearBottom();
       node = this.add({ k: "note", text: text });
       this.announce(text);
-      this.afterBotMessage(node);
+      this.afterBotMessage(node, near);
       return;
     }
     var item = { k: "bot", text: text, buttons: buttons };
