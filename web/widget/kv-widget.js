@@ -29,7 +29,7 @@
 
   var LABELS = {
     nb: {
-      launcher: "Spør Kompetanseveilederen",
+      ask: "Spør",
       close: "Lukk chatten",
       restart: "Start på nytt",
       restartConfirm: "Samtalen er startet på nytt.",
@@ -67,7 +67,7 @@
       feedbackFor: "Tilbakemelding på",
     },
     nn: {
-      launcher: "Spør Kompetanserettleiaren",
+      ask: "Spør",
       close: "Lukk chatten",
       restart: "Start på nytt",
       restartConfirm: "Samtalen er starta på nytt.",
@@ -298,7 +298,7 @@
     var icon = el("span", "kvw-launcher-icon", "💬");
     icon.setAttribute("aria-hidden", "true");
     launcher.appendChild(icon);
-    launcher.appendChild(el("span", "kvw-launcher-text", t.launcher));
+    launcher.appendChild(el("span", "kvw-launcher-text", t.ask + " " + this.cfg.title));
     launcher.addEventListener("click", function () { self.open(true); });
     this.launcher = launcher;
 
