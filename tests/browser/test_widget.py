@@ -172,6 +172,36 @@ def test_conversation_follows_to_the_second_page(kv):
     kv.expect(kv.log).to_contain_text(DURATION_Q)
 
 
+def test_two_tabs_share_one_conversation_without_duplicates(kv):
+    kv.goto().open()
+    kv.wait_greeting()
+    sender = kv.session_id()
+    other = kv.context.new_page()
+    other.goto(f"{kv.site}/side2.html")
+    other.get_by_role("button", name=LAUNCHER).click()
+    kv.expect(other.locator(".kvw-log")).to_contain_text("Jeg er Kompetanseveilederen")
+    assert other.evaluate("window.KVWidget.sessionId()") == sender
+    kv.page.bring_to_front()
+    kv.say(FIRST, expect_reply=ANCHORING_Q)
+    kv.say("delvis", expect_reply=DURATION_Q)
+    kv.page.wait_for_timeout(500)
+    kv.expect(other.locator(".kvw-log")).to_contain_text(DURATION_Q)
+    assert other.locator(".kvw-log").inner_text() == kv.transcript()
+    bots = kv.page.locator(".kvw-log > .kvw-bot .kvw-text").all_inner_texts()
+    assert len(bots) == len(set(bots)), f"duplicated bot messages: {bots}"
+    # The user goes on in the other tab; the first tab follows.
+    other.bring_to_front()
+    other.get_by_label("Skriv en melding").fill("flere år")
+    other.get_by_label("Skriv en melding").press("Enter")
+    kv.expect(other.locator(".kvw-survey")).to_be_visible()
+    kv.expect(kv.page.locator(".kvw-survey")).to_be_visible()
+    other.wait_for_timeout(500)
+    assert other.locator(".kvw-log").inner_text() == kv.transcript()
+    assert kv.page.locator(".kvw-cards").count() == 1
+    other.screenshot(path=str(kv.screenshot("first-tab").with_name(f"{kv.name}--second-tab.png")))
+    other.close()
+
+
 def focused(kv) -> dict:
     return kv.page.evaluate("""() => { const e = document.activeElement;
         return {tag: e.tagName, id: e.id, cls: e.className, text: (e.textContent || '').trim(),

@@ -280,6 +280,7 @@
     this.lastAutoTop = -1;
     this.everConnected = false;
     this.turnStart = null;
+    this.tabId = newSessionId().slice(0, 12);
   }
 
   Widget.prototype.mount = function () {
@@ -416,6 +417,7 @@
 
     this.renderAll();
     if (this.store.getSession("open") === "1") this.open(false);
+    this.syncTabs();
   };
 
   // ------------------------------------------------------------ open / close / focus
@@ -731,7 +733,42 @@
     this.emit(msg, null, null);
   };
 
+  // Several tabs of the same site share one session (and its socket.io room), so every tab
+  // receives each bot message. Only the tab the user is in (the "owner": visible, last used)
+  // stores and shows them; the others follow through the storage event.
+  Widget.prototype.claim = function () { this.store.set("owner", this.tabId); };
+  Widget.prototype.isOwner = function () { return this.store.get("owner", this.tabId) === this.tabId; };
+
+  Widget.prototype.syncTabs = function () {
+    var self = this;
+    if (document.visibilityState !== "hidden") this.claim();
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") self.claim();
+    });
+    window.addEventListener("focus", function () { self.claim(); });
+    window.addEventListener("storage", function (e) {
+      if (!e.key || e.key.indexOf(self.store.prefix) !== 0) return;
+      var key = e.key.slice(self.store.prefix.length);
+      if (key === "session") {
+        var sid = self.store.get("session", null);
+        if (sid && sid !== self.sessionId) {
+          self.sessionId = sid;
+          self.items = self.store.get("transcript:" + sid, []);
+          self.greeted = true;
+          self.renderAll();
+          if (self.socket) { self.confirmed = false; self.socket.disconnect(); self.socket.connect(); }
+        }
+      } else if (key === "transcript:" + self.sessionId) {
+        var near = self.nearBottom();
+        self.items = self.store.get(key, []);
+        self.renderAll();
+        if (near) self.scrollTo(self.log.scrollHeight);
+      }
+    });
+  };
+
   Widget.prototype.emit = function (message, item, node) {
+    this.claim();
     if (this.confirmed && this.socket && this.socket.connected) {
       this.socket.emit("user_uttered", { message: message, session_id: this.sessionId });
     } else {
@@ -789,6 +826,7 @@
   Widget.prototype.onBotMessage = function (data) {
     if (!data || typeof data !== "object") return;
     this.showTyping(false);
+    if (!this.isOwner()) return; // another tab of this site shows and stores it
     var found = findCards(data);
     var node;
     if (found) {
@@ -918,6 +956,7 @@
     var fresh = !this.items.length && !this.greeted;
     if (fresh && this.cfg.greeting) {
       this.greeted = true;
+      this.claim();
       this.socket.emit("user_uttered", { message: this.cfg.greeting, session_id: this.sessionId });
       this.showTyping(true);
     }
@@ -925,6 +964,7 @@
   };
 
   Widget.prototype.restart = function () {
+    this.claim();
     if (this.sessionId) this.store.remove("transcript:" + this.sessionId);
     this.sessionId = newSessionId();
     this.store.set("session", this.sessionId);
