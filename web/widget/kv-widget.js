@@ -281,6 +281,12 @@
     this.everConnected = false;
     this.turnStart = null;
     this.tabId = newSessionId().slice(0, 12);
+    // Messages typed while offline and not yet sent when the page was left: send them now.
+    for (var i = 0; i < this.items.length; i++) {
+      if (this.items[i].k === "user" && this.items[i].queued) {
+        this.queue.push({ message: this.items[i].text, item: this.items[i], node: null });
+      }
+    }
   }
 
   Widget.prototype.mount = function () {
@@ -790,7 +796,10 @@
         if (badge) badge.remove();
       }
     }
-    if (changed) this.save();
+    if (changed) {
+      this.save();
+      if (q.some(function (x) { return x.item && !x.node; })) this.renderAll();
+    }
     if (q.some(function (x) { return x.item; })) this.showTyping(true);
   };
 
