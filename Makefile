@@ -20,7 +20,10 @@ TRAINING_INPUTS := config.yml domain.yml data/nlu/lookups.yml \
                    $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml) \
                    data/catalog/vocabulary.yml $(wildcard kvnlu/*.py) $(SPACY_NB)
 
-.PHONY: help install run test bench lint catalog catalog-validate model clean
+WEB_VENDOR := web/vendor/.installed
+NODE_STAMP := node_modules/.kv-installed
+
+.PHONY: help install run test bench lint catalog catalog-validate model clean web chromium
 
 help:
 	@echo "make run    – start the assistant (SQLite defaults) and print the URL to open"
@@ -41,7 +44,7 @@ $(APP_VENV)/.installed: requirements/app.txt
 	  rm -rf $(APP_VENV) && $$PY -m venv $(APP_VENV)
 	$(APP_VENV)/bin/pip install -q --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
 	$(APP_VENV)/bin/pip install -q -r requirements/app.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
-	$(APP_PY) -c "import rasa_sdk, sqlalchemy, alembic, pytest"
+	$(APP_PY) -c "import rasa_sdk, sqlalchemy, alembic, pytest, playwright"
 	touch $@
 
 install: $(RASA_VENV)/.installed $(APP_VENV)/.installed
@@ -68,17 +71,45 @@ $(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.installed
 
 model: $(MODEL)
 
-run: install $(SPACY_NB) catalog $(MODEL)
+# The widget's browser bundles (socket.io-client; axe-core for the accessibility tests), from the
+# pinned package-lock.json, copied into web/vendor/ (not committed).
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 + npm (the chat widget needs socket.io-client from npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_VENDOR): $(NODE_STAMP)
+	mkdir -p web/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map \
+	   node_modules/axe-core/axe.min.js web/vendor/
+	touch $@
+
+web: $(WEB_VENDOR)
+
+# Headless Chromium for the browser tests (tests/browser). Playwright cannot download its own
+# browsers here, so the tests use Debian's chromium. Not root: say what to run (the browser
+# tests then skip locally and fail in CI).
+chromium:
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian chromium for the browser tests ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; \
+	else \
+	  echo "Chromium is missing and this is not root: run 'sudo apt-get install -y chromium'," \
+	       "then 'make test' again (the browser tests are skipped without it; in CI they fail)."; \
+	fi
+
+run: install $(SPACY_NB) catalog $(MODEL) web
 	$(APP_PY) -m bot.launch
 
-test: install $(SPACY_NB) catalog $(MODEL)
+test: install $(SPACY_NB) catalog $(MODEL) web chromium
 	$(APP_PY) -m pytest tests
 
 bench: install $(SPACY_NB) catalog $(MODEL)
 	$(APP_PY) -m bench
 
 lint: $(APP_VENV)/.installed
-	$(APP_VENV)/bin/ruff check bot actions kvnlu tests bench
+	$(APP_VENV)/bin/ruff check bot actions kvnlu kvchannels tests bench
 
 clean:
-	rm -rf build models .pytest_cache
+	rm -rf build models .pytest_cache web/vendor test-output

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import os
 import signal
 import subprocess
@@ -167,14 +168,40 @@ class Servers:
         self.stop()
 
 
-def serve_web(port: int) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(_QuietHandler, directory=str(WEB_DIR))
+def serve_web(port: int, rasa_url: Optional[str] = None) -> http.server.ThreadingHTTPServer:
+    """Serve web/ (the demo intranet pages and the widget) on loopback.
+
+    `/demo-config.js` is generated: it points the demo pages' widget at `rasa_url`, so the
+    pages work with whatever port Rasa was started on (make run, the browser tests).
+    """
+    config = "/* no Rasa URL given: the widget uses its data-server attribute */\n"
+    if rasa_url:
+        config = f"window.KVWidgetConfig = Object.assign({{}}, window.KVWidgetConfig, " \
+                 f"{{server: {json.dumps(rasa_url)}}});\n"
+    handler_cls = type("_WebHandler", (_QuietHandler,), {"demo_config": config.encode("utf-8")})
+    handler = functools.partial(handler_cls, directory=str(WEB_DIR))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    demo_config: bytes = b""
+
+    def do_GET(self) -> None:
+        if self.path.split("?", 1)[0] == "/demo-config.js":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript; charset=utf-8")
+            self.send_header("Content-Length", str(len(self.demo_config)))
+            self.end_headers()
+            self.wfile.write(self.demo_config)
+            return
+        super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -190,10 +217,10 @@ def main() -> int:
                       cors=os.environ.get("CORS_ORIGINS", f"{origin} http://localhost:{args.web_port}"))
     print("Starter action-server og Rasa (første oppstart tar opptil et par minutter) ...", flush=True)
     servers.start()
-    httpd = serve_web(args.web_port)
-    print(f"\nKompetanseveilederen kjører.\n  Chat-side:   {origin}/?rasa={servers.rasa_url}\n"
-          f"  REST:        {servers.rasa_url}/webhooks/rest/webhook\n"
-          f"  Logger:      {servers.workdir}\nTrykk Ctrl-C for å stoppe.", flush=True)
+    httpd = serve_web(args.web_port, rasa_url=servers.rasa_url)
+    print(f"\nKompetanseveilederen kjører.\n  Intranettside med chat: {origin}/index.html\n"
+          f"  REST:                   {servers.rasa_url}/webhooks/rest/webhook\n"
+          f"  Logger:                 {servers.workdir}\nTrykk Ctrl-C for å stoppe.", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

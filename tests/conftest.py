@@ -66,8 +66,12 @@ def servers(tmp_path_factory):
     upgrade(engine)
     write_catalog(engine, load_catalog(CATALOG_DIR), content_hash(CATALOG_DIR))
     engine.dispose()
+    # The browser tests serve web/ on web_port; Rasa accepts exactly that origin (as in make run).
+    web_port = free_port()
     s = Servers(action_port=free_port(), rasa_port=free_port(), workdir=work, api_token=API_TOKEN,
-                env={"DATABASE_URL": f"sqlite:///{db}"})
+                env={"DATABASE_URL": f"sqlite:///{db}"},
+                cors=f"http://127.0.0.1:{web_port} http://localhost:{web_port}")
+    s.web_port = web_port
     s.start()
     yield s
     s.stop()
