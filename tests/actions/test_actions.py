@@ -278,6 +278,11 @@ def test_language_detection_action_follows_the_user():
     assert events == []
     _, events = run(ActionDetectLanguage(), tracker("hva kan jeg søke om", slots={"language": "nn"}))
     assert events == [SlotSet("language", "nb")]
+    # Payloads: only the widget's greeting on a nynorsk page names a language.
+    _, events = run(ActionDetectLanguage(), tracker('/greet{"language": "nn"}', intent="greet"))
+    assert events == [SlotSet("language", "nn")]
+    _, events = run(ActionDetectLanguage(), tracker("/request_measures", slots={"language": "nn"}))
+    assert events == []
 
 
 def test_clarify_escalates_over_three_misses():

@@ -966,11 +966,18 @@
     if (fresh && this.cfg.greeting) {
       this.greeted = true;
       this.claim();
-      this.socket.emit("user_uttered", { message: this.cfg.greeting, session_id: this.sessionId });
+      this.socket.emit("user_uttered", { message: greetingPayload(this.cfg), session_id: this.sessionId });
       this.showTyping(true);
     }
     this.flush();
   };
+
+  // A bare intent payload gets the page's language ("/greet" -> '/greet{"language": "nn"}'), so the
+  // first answer is in nynorsk on a nynorsk page; after that the bot follows what the user writes.
+  function greetingPayload(cfg) {
+    var g = cfg.greeting;
+    return /^\/[A-Za-z_]+$/.test(g) ? g + '{"language": "' + cfg.lang + '"}' : g;
+  }
 
   Widget.prototype.restart = function () {
     this.claim();
