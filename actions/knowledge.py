@@ -22,6 +22,7 @@ from bot.catalog.records import local
 from bot.qa import plan_answer
 from bot.texts import INTENT_LABELS, t
 from bot.understanding import FORM_SLOTS as SLOT_ENTITIES
+from kvnlu.questions import is_question
 
 # Offered when a question names no scheme and nothing was discussed yet.
 FEATURED = ("kollektiv-barnehage-grunnskole", "videreutdanning-tilskudd-2026", "kollektiv-videregaende",
@@ -92,7 +93,9 @@ class KnowledgeAction(CatalogAction):
             send(dispatcher, _concept_reply(plan.concept, lang, in_form))
             return []
         if plan.kind == "which":
-            unknown = not text.startswith("/") and len(text) >= 4 and self.intent == "ask_measure"
+            # Say a typed name is unknown only when the message could name one.
+            unknown = not text.startswith("/") and (
+                (self.intent == "ask_measure" and len(text) >= 4) or len(text.split()) >= 5)
             reply = _which_reply(lang)
             if unknown:
                 reply.text = t("unknown_measure", lang) + " " + reply.text
@@ -153,7 +156,21 @@ class ActionClarify(CatalogAction):
     def name(self) -> str:
         return "action_clarify"
 
+    @staticmethod
+    def _is_knowledge_question(tracker: Tracker) -> bool:
+        text = latest_text(tracker)
+        if not text or text.startswith("/") or not is_question(text):
+            return False
+        v = view()
+        context = tracker.get_slot("measure") if tracker.get_slot("measure") in v.by_id else None
+        plan = plan_answer(text, None, v.measure_names, v.concept_names, context)
+        return plan.kind in ("details", "fields", "concept")
+
     async def act(self, dispatcher, tracker, domain):
+        if self._is_knowledge_question(tracker):
+            # Unsure classifier, clear question: it names a measure or concept (or follows up on
+            # the one discussed with "og fristen?"), so answer it instead of asking what was meant.
+            return await ActionAnswerMeasure().act(dispatcher, tracker, domain)
         lang = language(tracker)
         misses = consecutive_misses(tracker)
         if misses >= 3:

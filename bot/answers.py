@@ -74,8 +74,8 @@ def period(m: Measure, lang: str) -> str:
     return ""
 
 
-def title_with_period(m: Measure, lang: str) -> str:
-    title = m.title(lang)
+def title_with_period(m: Measure, lang: str, full: bool = False) -> str:
+    title = local(m.name, lang) if full else m.title(lang)
     years = {str(d.year) for d in (m.valid_from, m.valid_to) if d}
     if any(y in title for y in years):
         return title  # the name already says when it applies
@@ -250,7 +250,7 @@ def status_line(m: Measure, related: Dict[str, Measure], lang: str, today) -> st
 def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
                     labels: Optional["Labels"] = None) -> Reply:
     """Everything about one measure: what, for whom, period, money, how to apply, source."""
-    lines = [f"{title_with_period(m, lang)}" + (f" – {m.abbreviation}" if m.abbreviation else ""),
+    lines = [f"{title_with_period(m, lang, full=True)}" + (f" – {m.abbreviation}" if m.abbreviation else ""),
              local(m.description, lang)]
     who = audience_line(m, labels, lang)
     if who:
@@ -309,9 +309,11 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
             elif kind == "deadlines" and not m.deadlines:
                 parts.append(t("no_deadline_short", lang))
             elif kind in ("apply", "funding", "deadlines"):
-                label = {"apply": "apply", "funding": "funding", "deadlines": "deadlines"}[kind]
                 value = local(getattr(m, kind), lang)
-                parts.append(f"{t(label, lang)}: {value}" if len(kinds) > 1 or kind == "who" else value)
+                parts.append(f"{t(kind, lang)}: {value}" if len(kinds) > 1 else value)
+                if kind == "apply" and m.deadlines and "deadlines" not in kinds:
+                    # How to apply is only half an answer without when.
+                    parts.append(f"{t('deadlines', lang)}: {local(m.deadlines, lang)}")
                 if kind == "funding" and m.funded_by:
                     parts.append(t("funded_by", lang, names=names(m.funded_by, related, lang)))
         if status:

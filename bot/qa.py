@@ -22,8 +22,16 @@ ELIGIBILITY = re.compile(
     r"\b(gjelder (det|den|dette|ordningen|tilskuddet)|gjeld (det|den|dette|ordninga|tilskotet)|omfatter|"
     r"for (private|kommunale|alle)|(private|kommunale|ikke-kommunale|ikkje-kommunale) "
     r"(barnehager|barnehagar|skoler|skular|skuler)|kan (assistent\w*|fagarbeid\w*|private|barne- og)|"
-    r"hvem er (den|det|ordningen) for|kven er (den|det|ordninga) for|hvem kan ta|kven kan ta|rett på)\b",
+    r"hvem er (den|det|ordningen) for|kven er (den|det|ordninga) for|rett på)\b",
     re.IGNORECASE)
+# Questions that want the whole picture of a named measure: "Kan vi få tilskudd til …?",
+# "Hvem kan ta rektorutdanningen?", "Korleis kan assistentar ta fagbrev?".
+WHOLE_PICTURE = re.compile(
+    r"^\s*(kan (vi|me|jeg|eg|man|ein|en|\w+ere|\w+arar|\w+arer) (få|ta)\b|(hvem|kven) kan ta\b|"
+    r"(hvordan|korleis) kan \w+( \w+){0,3} ta\b)", re.IGNORECASE)
+# A concept name must be clearly longer than a measure name to win ("vikarordningen … videreutdanning"
+# is the scheme; "forskjellen på individuelle og kollektive tiltak" is the concept).
+CONCEPT_MARGIN = 8
 
 
 @dataclass
@@ -65,8 +73,8 @@ def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatch
         for m in c_matches:
             votes[m.value] = votes.get(m.value, 0) + (m.end - m.start)
         concept = max(votes, key=votes.get)
-    if named and (not concept or _longest(m_matches) >= _longest(c_matches)):
-        if "define" in cues or "exists" in cues or not fields:
+    if named and (not concept or _longest(m_matches) + CONCEPT_MARGIN >= _longest(c_matches)):
+        if "define" in cues or "exists" in cues or not fields or WHOLE_PICTURE.search(text):
             return Plan("details", named[:1])
         return Plan("fields", named[:1], fields)
     if concept and (intent == "ask_concept" or not (context and fields)):

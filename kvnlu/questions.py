@@ -32,6 +32,9 @@ CUES: Dict[str, re.Pattern] = {
     "status": re.compile(
         r"\b(erstatt\w*|avløs\w*|gjelder nå|gjeld no|i dag|fortsatt|framleis|fremdeles|enda|ennå|"
         r"finnes den|finst den|eksisterer|fremdeles|lenger|nedlagt|avvikla\w*|avviklet)\b", re.IGNORECASE),
+    "about": re.compile(
+        r"(^\s*(gjelder|gjeld)\b|\b(gjelder (det|den|dette)|gjeld (det|den|dette)|(hvem|kven) kan ta|rett på|(hvordan|korleis) kan "
+        r"\w+( \w+){0,3} ta|(hvordan|korleis) fungerer|(hvordan|korleis) fungerte)\b)", re.IGNORECASE),
     "exists": re.compile(r"^\s*(finnes|finst|fins|eksisterer) (det|den|dei|de)\b", re.IGNORECASE),
     "define": re.compile(
         r"\b(hva er|kva er|hva var|kva var|hva va|hva betyr|kva tyder|kva betyr|hva handler|kva handlar|"
@@ -79,13 +82,23 @@ OVERRIDABLE = frozenset({
 # For "suggest measures" and slot answers a named measure is not enough ("hvilke tilbud finnes for
 # nyutdannede barnehagelærere" wants suggestions): the question must also ask about the measure.
 ADVICE_INTENTS = frozenset({"request_measures", "inform"})
-ASKING_CUES = frozenset({"define", "status", "deadlines", "apply", "funding", "exists"})
+ASKING_CUES = frozenset({"define", "status", "deadlines", "apply", "funding", "exists", "about"})
+KNOWLEDGE_INTENTS = frozenset({"ask_measure", "ask_concept", "ask_deadline", "ask_apply", "ask_funding"})
 
 
 def route_question(text: str, intent: Optional[str], measures: VocabularyMatcher,
                    concepts: VocabularyMatcher) -> Optional[str]:
-    """The knowledge intent a message should have, or None to keep the classifier's."""
-    if intent not in OVERRIDABLE or not text or text.startswith("/") or not is_question(text):
+    """The knowledge intent a message should have, or None to keep the classifier's.
+
+    A knowledge intent is kept but returned too when the question names a catalog measure or
+    concept: the router then raises its confidence, so an unsure classifier does not turn a clear
+    question ("Hva er Kompetanseløftet for spesialpedagogikk?") into "Mente du …?".
+    """
+    if not text or text.startswith("/") or not is_question(text):
+        return None
+    if intent in KNOWLEDGE_INTENTS:
+        return intent if match_text(measures, text) or match_text(concepts, text) else None
+    if intent not in OVERRIDABLE:
         return None
     named_measure = bool(match_text(measures, text))
     if intent in ADVICE_INTENTS:

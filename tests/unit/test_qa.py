@@ -82,4 +82,8 @@ def test_router_overrides_only_questions_that_name_catalog_things(catalog):
     assert route_question("hvilke tilbud finnes for nyutdannede barnehagelærere", "request_measures", m, c) is None
     assert route_question("kan jeg få videreutdanning i matte?", "request_measures", m, c) is None
     assert route_question("vi trenger noe om rekomp", "greet", m, c) is None  # not a question
-    assert route_question("Hva er rekomp?", "ask_deadline", m, c) is None  # already a knowledge intent
+    # A knowledge intent is kept (and made confident) when the question names something.
+    assert route_question("Hva er rekomp?", "ask_deadline", m, c) == "ask_deadline"
+    assert route_question("og fristen?", "ask_deadline", m, c) is None
+    assert route_question("Gjeld tilskotet til rettleiing av nyutdanna lærarar òg i barnehagen?",
+                          "request_measures", m, c) == "ask_measure"
