@@ -305,7 +305,9 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
                 parts.append(status or t("current_now", lang, period=period(m, lang) or t("in_force", lang)))
                 status = ""
             elif kind == "who":
-                parts += [audience_line(m, labels, lang), f"{t('apply', lang)}: {local(m.apply, lang)}"]
+                # "Gjelder det …?" is answered by what it is, for whom, and who applies.
+                parts += [local(m.description, lang), audience_line(m, labels, lang),
+                          f"{t('apply', lang)}: {local(m.apply, lang)}"]
             elif kind == "deadlines" and not m.deadlines:
                 parts.append(t("no_deadline_short", lang))
             elif kind in ("apply", "funding", "deadlines"):
