@@ -36,11 +36,13 @@ class CatalogView:
     concepts: List[Concept]
     measures: List[Measure]
     by_id: Dict[str, Measure] = field(init=False)
+    aliases: Dict[str, List[str]] = field(init=False)
     measure_names: VocabularyMatcher = field(init=False)
     concept_names: VocabularyMatcher = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_id = {m.id: m for m in self.measures}
+        self.aliases = {m.id: list(m.aliases) for m in self.measures}
         self.measure_names = measure_matcher(self.measures)
         self.concept_names = concept_matcher(self.concepts)
 

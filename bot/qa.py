@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from kvnlu.matcher import VocabularyMatcher, match_text
 from kvnlu.questions import question_cues
@@ -49,9 +49,21 @@ def _longest(matches) -> int:
     return max((m.end - m.start for m in matches), default=0)
 
 
+def combined_name(match_texts: Sequence[str], aliases: Dict[str, Sequence[str]]) -> Optional[str]:
+    """The measure one of whose names covers every named thing: "tilretteleggingsmidlar … ABLU"
+    names the facilitation money *for* ABLU, not the facilitation money and ABLU separately."""
+    words = [w.lower() for w in match_texts]
+    for mid, names in aliases.items():
+        lowered = [n.lower() for n in names]
+        if all(any(w in n for n in lowered) for w in words):
+            return mid
+    return None
+
+
 def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatcher,
                 concept_names: VocabularyMatcher, context: Optional[str] = None,
-                suggested: Sequence[str] = (), is_current=lambda _id: True) -> Plan:
+                suggested: Sequence[str] = (), is_current=lambda _id: True,
+                aliases: Optional[Dict[str, Sequence[str]]] = None) -> Plan:
     payload = text.startswith("/")
     m_matches = [] if payload else match_text(measure_names, text)
     c_matches = [] if payload else match_text(concept_names, text)
@@ -61,6 +73,10 @@ def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatch
             named.append(m.value)
     # Prefer what applies today when a name fits several entries.
     named.sort(key=lambda i: not is_current(i))
+    if len(named) > 1 and aliases:
+        combined = combined_name([m.text for m in m_matches], aliases)
+        if combined:
+            named = [combined]
     cues = question_cues(text) if not payload else set()
     fields = [f for f in FIELD_ORDER if f in cues]
     if ELIGIBILITY.search(text or ""):

@@ -146,8 +146,8 @@ class Kv:
                 f"no bot message with {text!r} after #{after}; transcript:\n{self.transcript()}\n"
                 f"console:\n" + "\n".join(self.console[-20:])) from e
 
-    def wait_greeting(self) -> None:
-        self.wait_bot("Jeg er Kompetanseveilederen")
+    def wait_greeting(self, lang: str = "nb") -> None:
+        self.wait_bot("Eg er Kompetanseveilederen" if lang == "nn" else "Jeg er Kompetanseveilederen")
 
     def say(self, text: str, expect_reply: Optional[str] = None) -> None:
         n = self.bot_count()

@@ -527,7 +527,7 @@ def test_nynorsk_labels_and_contrast_guard(kv):
     kv.expect(kv.page.get_by_role("dialog", name="Kompetanserettleiaren")).to_be_visible()
     kv.expect(kv.page.get_by_label("Skriv ei melding")).to_be_focused()
     kv.expect(kv.page.locator(".kvw-privacy")).to_contain_text("Ikkje skriv namn")
-    kv.wait_greeting()
+    kv.wait_greeting("nn")  # the greeting payload carries the page's language
     primary = kv.page.evaluate(
         "getComputedStyle(document.querySelector('.kvw')).getPropertyValue('--kvw-primary').trim()")
     assert primary.lower() != "#7fb2e5", primary

@@ -51,6 +51,15 @@ def test_follow_ups_use_the_measure_in_context(names, text, context, fields):
     assert (p.kind, p.measures, p.fields) == ("fields", [context], fields)
 
 
+def test_a_name_that_combines_two_named_things_wins(names, catalog):
+    aliases = {m.id: list(m.aliases) for m in catalog.measures.values()}
+    p = plan_answer("Kan barnehageeigar få tilretteleggingsmidlar for tilsette som tek ABLU?", "ask_funding",
+                    names[0], names[1], aliases=aliases)
+    assert p.measures == ["tilretteleggingsmidler-blu"]
+    p = plan_answer("Hva er forskjellen på rekomp og dekomp?", "ask_measure", names[0], names[1], aliases=aliases)
+    assert p.measures == ["rekomp"]
+
+
 def test_concepts_and_menus(names):
     assert plan(names, "Hva er forskjellen på etterutdanning og videreutdanning?", "ask_concept").concept == \
         "etterutdanning-videreutdanning"

@@ -972,11 +972,12 @@
     this.flush();
   };
 
-  // A bare intent payload gets the page's language ("/greet" -> '/greet{"language": "nn"}'), so the
-  // first answer is in nynorsk on a nynorsk page; after that the bot follows what the user writes.
+  // On a nynorsk page a bare intent payload carries the language ("/greet" ->
+  // '/greet{"language": "nn"}'), so the first answer is in nynorsk; after that the bot follows what
+  // the user writes. Bokmål is the bot's default and needs nothing.
   function greetingPayload(cfg) {
     var g = cfg.greeting;
-    return /^\/[A-Za-z_]+$/.test(g) ? g + '{"language": "' + cfg.lang + '"}' : g;
+    return cfg.lang === "nn" && /^\/[A-Za-z_]+$/.test(g) ? g + '{"language": "nn"}' : g;
   }
 
   Widget.prototype.restart = function () {
