@@ -305,9 +305,12 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
                 parts.append(status or t("current_now", lang, period=period(m, lang) or t("in_force", lang)))
                 status = ""
             elif kind == "who":
-                # "Gjelder det …?" is answered by what it is, for whom, and who applies.
+                # "Gjelder det …?" is answered by what it is, for whom, who applies and how the money
+                # flows (that is where "private barnehager får midler via kommunen" stands).
                 parts += [local(m.description, lang), audience_line(m, labels, lang),
                           f"{t('apply', lang)}: {local(m.apply, lang)}"]
+                if "funding" not in kinds:
+                    parts.append(f"{t('funding', lang)}: {local(m.funding, lang)}")
             elif kind == "deadlines" and not m.deadlines:
                 parts.append(t("no_deadline_short", lang))
             elif kind in ("apply", "funding", "deadlines"):
