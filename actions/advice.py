@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -33,6 +33,7 @@ from bot.understanding import (
     parse_number,
     roles_fit_sector,
 )
+from kvnlu.questions import is_question, question_cues
 
 # Intents that mean "the user asks something else" while a question is open.
 DIGRESSIONS = {
@@ -239,6 +240,19 @@ class ActionAskDuration(AskSlotAction):
         return "action_ask_duration"
 
 
+FOLLOW_UP_CUES = {"about", "apply", "funding", "deadlines", "status"}
+
+
+def is_follow_up_question(tracker: Tracker) -> bool:
+    """A question about the measure just discussed (not a new request for suggestions)."""
+    text = latest_text(tracker)
+    if not text or text.startswith("/") or tracker.active_loop_name or not is_question(text):
+        return False
+    if tracker.get_slot("measure") not in view().by_id:
+        return False
+    return bool(question_cues(text) & FOLLOW_UP_CUES)
+
+
 class ActionStartAdvice(CatalogAction):
     """Greets the request, resets a finished earlier run, and says what was understood."""
 
@@ -246,6 +260,13 @@ class ActionStartAdvice(CatalogAction):
         return "action_start_advice"
 
     async def act(self, dispatcher, tracker, domain):
+        if is_follow_up_question(tracker):
+            # "Gjelder det private barnehager også?" right after a scheme answer names a sector, so
+            # the classifier may take it for a new request; it is a question about that scheme.
+            from actions.knowledge import ActionAnswerMeasure
+
+            events = await ActionAnswerMeasure().act(dispatcher, tracker, domain)
+            return events + [FollowupAction("action_listen")]
         lang = language(tracker)
         v = view()
         events: List[EventType] = []

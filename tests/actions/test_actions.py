@@ -143,6 +143,22 @@ def test_start_notes_prefilled_values_and_infers_sector_from_role():
         in texts(messages)
 
 
+def test_a_follow_up_that_names_a_sector_is_answered_not_a_new_request():
+    from rasa_sdk.events import FollowupAction
+
+    t = tracker("gjeld det private barnehagar og?", intent="inform", slots={"measure": "videreutdanning-tilskudd-2026",
+                                                                             "language": "nn"},
+                entities=[{"entity": "sector", "value": "barnehage"}])
+    messages, events = run(ActionStartAdvice(), t)
+    assert "private barnehagar" in texts(messages) and "kommunen" in texts(messages)
+    assert "Ny vidareutdanningsordning" in texts(messages)
+    assert events[-1] == FollowupAction("action_listen")
+    # Without a measure in context it is a request like any other.
+    messages, events = run(ActionStartAdvice(), tracker("gjeld det private barnehagar og?", intent="inform",
+                                                        slots={"language": "nn"}))
+    assert "Eg stiller nokre korte spørsmål" in texts(messages)
+
+
 def test_a_new_request_after_results_forgets_old_answers():
     t = tracker("nå vil vi ha noe om matte", intent="request_measures",
                 slots={"sector": "barnehage", "theme": "realfag", "audience": "alle", "anchoring": "ikke",
