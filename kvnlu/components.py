@@ -34,6 +34,22 @@ from kvnlu.matcher import (
 ENTRIES_FILE = "vocabulary_entries.json"
 
 
+def _save_entries(model_storage: ModelStorage, resource: Resource, filename: str,
+                  entries: List[List[str]]) -> None:
+    """Store a component's matcher entries in the model."""
+    with model_storage.write_to(resource) as directory:
+        (directory / filename).write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+
+
+def _load_entries(model_storage: ModelStorage, resource: Resource, filename: str) -> List[List[str]]:
+    """A component's matcher entries from the model; none when the model has no such resource."""
+    try:
+        with model_storage.read_from(resource) as directory:
+            return json.loads((directory / filename).read_text(encoding="utf-8"))
+    except ValueError:
+        return []
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
 )
@@ -78,10 +94,7 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
             vocabulary = yaml.safe_load(f)
         self._entries = [list(e) for e in vocabulary_entries(vocabulary, SLOT_GROUPS)]
         self._matcher = VocabularyMatcher(tuple(e) for e in self._entries)
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / ENTRIES_FILE).write_text(
-                json.dumps(self._entries, ensure_ascii=False), encoding="utf-8"
-            )
+        _save_entries(self._model_storage, self._resource, ENTRIES_FILE, self._entries)
         return self._resource
 
     @classmethod
@@ -93,12 +106,7 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "VocabularyEntityExtractor":
-        try:
-            with model_storage.read_from(resource) as directory:
-                entries = json.loads((directory / ENTRIES_FILE).read_text(encoding="utf-8"))
-        except ValueError:
-            entries = []
-        return cls(config, model_storage, resource, entries)
+        return cls(config, model_storage, resource, _load_entries(model_storage, resource, ENTRIES_FILE))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -137,7 +145,7 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
 
 
 NAMES_FILE = "catalog_names.json"
-NAME_FILES = ("measures.yml", "schemes.yml", "packages.yml")
+
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
@@ -167,31 +175,19 @@ class QuestionRouter(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        from kvnlu.questions import catalog_name_entries
+        from kvnlu.questions import read_catalog_names
 
-        directory = self._config["catalog_dir"]
-        pairs = []
-        for name in NAME_FILES + ("concepts.yml",):
-            path = os.path.join(directory, name)
-            if not os.path.isfile(path):
-                raise FileNotFoundError(f"QuestionRouter: catalog file '{path}' not found")
-            with open(path, encoding="utf-8") as f:
-                data = yaml.safe_load(f) or {}
-            kind = "concept" if name == "concepts.yml" else "measure"
-            pairs += [(kind, e) for e in data.get("concepts" if kind == "concept" else "entries", [])]
-        self._set_entries([list(e) for e in catalog_name_entries(pairs)])
-        with self._model_storage.write_to(self._resource) as out:
-            (out / NAMES_FILE).write_text(json.dumps(self._entries, ensure_ascii=False), encoding="utf-8")
+        try:
+            entries = read_catalog_names(self._config["catalog_dir"])
+        except FileNotFoundError as exc:
+            raise FileNotFoundError(f"QuestionRouter: {exc}") from exc
+        self._set_entries([list(e) for e in entries])
+        _save_entries(self._model_storage, self._resource, NAMES_FILE, self._entries)
         return self._resource
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "QuestionRouter":
-        try:
-            with model_storage.read_from(resource) as directory:
-                entries = json.loads((directory / NAMES_FILE).read_text(encoding="utf-8"))
-        except ValueError:
-            entries = []
-        return cls(config, model_storage, resource, entries)
+        return cls(config, model_storage, resource, _load_entries(model_storage, resource, NAMES_FILE))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

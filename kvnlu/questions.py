@@ -1,6 +1,7 @@
 """What a question asks: is it a question at all, and which cues (deadline, who applies, money,
-status, eligibility) it carries. Stdlib only: used by the Rasa pipeline (QuestionRouter) and by
-the actions, so both read a question the same way.
+status, eligibility) it carries. Stdlib only (PyYAML, present in both environments, to read the
+catalog's names): used by the Rasa pipeline (QuestionRouter), by the NLU export and by the
+actions, so all read a question and a catalog name the same way.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ CUES: Dict[str, re.Pattern] = {
     "apply": re.compile(
         r"\b(s[øo]k(?:e|er|je|jer|ja|t|te|nad\w*)|melde? (?:oss |meg )?på|påmelding\w*|"
         r"hvem kan|kven kan|hvem kunne|kven kunne|hvem godkjenner|kven godkjenner|godkjenn\w*|"
-        r"hvem kan ta|kven kan ta|hvordan (?:blir|kan) (?:vi|man|en|jeg) (?:med|være med)|vere med|være med)\b",
+        r"hvordan (?:blir|kan) (?:vi|man|en|jeg) (?:med|være med)|vere med|være med)\b",
         re.IGNORECASE),
     "funding": re.compile(
         r"\b(finansier\w*|betal\w*|pengar?|penger|kost(?:er|ar|nad\w*)?|dekk(?:e|er|ar|es|ast)|"
@@ -31,7 +32,7 @@ CUES: Dict[str, re.Pattern] = {
         r"med lønn|med løn|gratis|lønn\w*)", re.IGNORECASE),
     "status": re.compile(
         r"\b(erstatt\w*|avløs\w*|gjelder nå|gjeld no|i dag|fortsatt|framleis|fremdeles|enda|ennå|"
-        r"finnes den|finst den|eksisterer|fremdeles|lenger|nedlagt|avvikla\w*|avviklet)\b", re.IGNORECASE),
+        r"finnes den|finst den|eksisterer|lenger|nedlagt|avvikla\w*|avviklet)\b", re.IGNORECASE),
     "about": re.compile(
         r"(^\s*(gjelder|gjeld)\b|\b(gjelder (det|den|dette)|gjeld (det|den|dette)|(hvem|kven) kan ta|rett på|(hvordan|korleis) kan "
         r"\w+( \w+){0,3} ta|(hvordan|korleis) fungerer|(hvordan|korleis) fungerte)\b)", re.IGNORECASE),
@@ -49,6 +50,28 @@ def is_question(text: str) -> bool:
 
 def question_cues(text: str) -> Set[str]:
     return {name for name, pattern in CUES.items() if pattern.search(text or "")}
+
+
+NAME_FILES = ("measures.yml", "schemes.yml", "packages.yml")  # entries named like measures
+CONCEPTS_FILE = "concepts.yml"
+
+
+def read_catalog_names(catalog_dir: str) -> List[Tuple[str, str, str]]:
+    """(entity, id, name) triples for every measure/scheme/package and concept in data/catalog."""
+    import os
+
+    import yaml
+
+    pairs = []
+    for name in NAME_FILES + (CONCEPTS_FILE,):
+        path = os.path.join(catalog_dir, name)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"catalog file '{path}' not found")
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f) or {}
+        kind = "concept" if name == CONCEPTS_FILE else "measure"
+        pairs += [(kind, e) for e in data.get("concepts" if kind == "concept" else "entries", [])]
+    return catalog_name_entries(pairs)
 
 
 def catalog_name_entries(catalog: Iterable[Tuple[str, dict]]) -> List[Tuple[str, str, str]]:
