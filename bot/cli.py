@@ -1,4 +1,5 @@
-"""Command line: `python -m bot catalog validate|load|list`, `feedback list`, `nlu lookups`."""
+"""Command line: `python -m bot catalog validate|load|list`, `feedback list`, `nlu lookups`,
+`conversations purge|delete`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.catalog.db import CatalogUnavailable, get_engine
 from bot.catalog.loader import CatalogError, load_catalog
 from bot.catalog.migrate import upgrade
 from bot.catalog.store import CatalogStore, content_hash, write_catalog
+from bot.retention import TrackerUnavailable
 from bot.settings import get_settings
 
 
@@ -64,6 +66,39 @@ def _feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from bot.feedback import purge_feedback
+    from bot.retention import cutoff_timestamp, purge_conversations, retention_days, tracker_engine
+
+    try:
+        days = args.days if args.days is not None else retention_days()
+        cutoff_timestamp(days)  # validates
+    except ValueError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    result = purge_conversations(tracker_engine(), days, dry_run=args.dry_run)
+    feedback = purge_feedback(get_engine(), days, dry_run=args.dry_run)
+    counts = (f"{_plural(result.senders, 'conversation')} ({_plural(result.events, 'event')}) and "
+              f"{_plural(feedback, 'feedback row')} older than {_plural(days, 'day')}")
+    print(f"Would delete {counts} (dry run: nothing deleted)." if args.dry_run else f"Deleted {counts}.")
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from bot.feedback import delete_feedback_for_sender
+    from bot.retention import delete_conversation, tracker_engine
+
+    events = delete_conversation(tracker_engine(), args.sender_id)
+    feedback = delete_feedback_for_sender(get_engine(), args.sender_id)
+    print(f"Deleted conversation {args.sender_id}: {_plural(events, 'event')} and "
+          f"{_plural(feedback, 'feedback row')}.")
+    return 0
+
+
 def _lookups(args: argparse.Namespace) -> int:
     from bot.nlu_export import write
 
@@ -86,6 +121,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     fbl = fb.add_parser("list", help="list stored feedback")
     fbl.add_argument("--sender", help="only this conversation (sender id)")
     fbl.set_defaults(func=_feedback)
+    conv = sub.add_parser("conversations", help="stored conversations (tracker store) and their feedback")
+    conv = conv.add_subparsers(dest="cmd", required=True)
+    purge = conv.add_parser("purge", help="delete conversations and feedback older than the retention period")
+    purge.add_argument("--days", type=int, help="retention period in days (default: RETENTION_DAYS, else 90)")
+    purge.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    purge.set_defaults(func=_purge)
+    dele = conv.add_parser("delete", help="delete one conversation and its feedback")
+    dele.add_argument("sender_id", help="the conversation's sender id")
+    dele.set_defaults(func=_delete)
     nlu = sub.add_parser("nlu", help="NLU training data").add_subparsers(dest="cmd", required=True)
     nlu.add_parser("lookups", help="regenerate data/nlu/lookups.yml from the vocabulary").set_defaults(func=_lookups)
     args = parser.parse_args(argv)
@@ -96,4 +140,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     except CatalogUnavailable as exc:
         print(f"Catalog database unavailable ({exc}). Check DATABASE_URL.", file=sys.stderr)
+        return 3
+    except TrackerUnavailable as exc:
+        print(f"Tracker database unavailable ({exc}). Check TRACKER_STORE_URL.", file=sys.stderr)
         return 3
