@@ -7,7 +7,9 @@ Rasa 3.6.21's `SocketIOInput` calls `sio.enter_room(sid, session_id)` without `a
 bot message (emitted to that room) is lost ("coroutine 'AsyncServer.enter_room' was never
 awaited"; RasaHQ/rasa#13027). This subclass makes `enter_room` on its server synchronous again
 by calling the manager's synchronous `basic_enter_room`, which is what the coroutine does too.
-Everything else, including the channel name "socketio", is Rasa's own.
+Messages pass kvchannels.guard first (cleaning, limits, payload check, "slett samtalen min",
+masking of personal data, apologies instead of silence). Everything else, including the channel
+name "socketio", is Rasa's own.
 
 credentials.yml:  kvchannels.widget.WidgetSocketIOInput: {session_persistence: true, ...}
 """
@@ -20,12 +22,16 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from kvchannels.guard import Guard, remember_app
+
 
 class WidgetSocketIOInput(SocketIOInput):
     """`SocketIOInput` whose `session_request` really joins the session's room."""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp = super().blueprint(on_new_message)
+        guard = Guard(lambda: self._app)
+        bp = super().blueprint(guard.wrap(on_new_message))
+        remember_app(bp, self)
         sio = self.sio
         if sio is not None:
             def enter_room(sid: str, room: str, namespace: Optional[str] = None) -> None:

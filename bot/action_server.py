@@ -1,0 +1,30 @@
+"""The action server: `python -m bot.action_server [-p PORT] [rasa_sdk options]`.
+
+rasa_sdk listens on every interface unless told otherwise; ours binds to loopback unless
+ACTION_SERVER_HOST says otherwise (a container sets 0.0.0.0 behind its own network). Personal
+data (fødselsnummer, e-mail addresses, phone numbers) is masked in every log line it writes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    os.environ["SANIC_HOST"] = os.environ.get("ACTION_SERVER_HOST", "127.0.0.1")
+    from kvchannels.privacy import install_log_masking
+
+    install_log_masking()
+    from rasa_sdk.__main__ import main as sdk_main
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--actions" not in args:
+        args = ["--actions", "actions", *args]
+    sys.argv = [sys.argv[0], *args]
+    sdk_main()
+
+
+if __name__ == "__main__":
+    main()
