@@ -49,7 +49,7 @@
       queued: "Sendes når forbindelsen er tilbake",
       privacyTitle: "Før du skriver",
       privacy: "Ikke skriv navn, fødselsnummer eller opplysninger om enkeltsaker. " +
-        "Samtalen lagres for å forbedre tjenesten.",
+        "Samtalen lagres i 90 dager for å forbedre tjenesten; skriv «slett samtalen min» for å slette den.",
       cardsHeading: "Forslag",
       why: "Passer fordi",
       unmet: "Oppfyller ikke",
@@ -87,7 +87,7 @@
       queued: "Blir sendt når sambandet er tilbake",
       privacyTitle: "Før du skriv",
       privacy: "Ikkje skriv namn, fødselsnummer eller opplysningar om enkeltsaker. " +
-        "Samtalen blir lagra for å forbetre tenesta.",
+        "Samtalen blir lagra i 90 dagar for å forbetre tenesta; skriv «slett samtalen min» for å slette han.",
       cardsHeading: "Forslag",
       why: "Passar fordi",
       unmet: "Oppfyller ikkje",
@@ -823,6 +823,14 @@
     return null;
   }
 
+  // "slett samtalen min": the server has deleted the conversation; the browser forgets it too.
+  function isDeletedNotice(data) {
+    var candidates = [data, data.custom, data.data, data.custom && data.custom.data];
+    return candidates.some(function (c) {
+      return c && typeof c === "object" && c.type === "conversation_deleted";
+    });
+  }
+
   function str(v) { return v === undefined || v === null ? "" : String(v); }
 
   Widget.prototype.announce = function (text) {
@@ -836,6 +844,7 @@
     if (!data || typeof data !== "object") return;
     this.showTyping(false);
     if (!this.isOwner()) return; // another tab of this site shows and stores it
+    if (isDeletedNotice(data)) { this.forgetConversation(); return; }
     var found = findCards(data);
     var node;
     if (found) {
@@ -979,6 +988,28 @@
     var g = cfg.greeting;
     return cfg.lang === "nn" && /^\/[A-Za-z_]+$/.test(g) ? g + '{"language": "nn"}' : g;
   }
+
+  // Keep only the server's confirmation on screen, drop the stored transcript and continue with
+  // a new conversation id, so nothing of the deleted conversation stays in this browser.
+  Widget.prototype.forgetConversation = function () {
+    var last = null;
+    for (var i = this.items.length - 1; i >= 0; i--) {
+      if (this.items[i].k === "bot") { last = this.items[i]; break; }
+    }
+    if (this.sessionId) this.store.remove("transcript:" + this.sessionId);
+    this.sessionId = newSessionId();
+    this.store.set("session", this.sessionId);
+    this.items = last ? [{ k: "bot", text: last.text, buttons: [] }] : [];
+    this.surveyDue = false;
+    clearTimeout(this.surveyTimer);
+    this.save();
+    this.renderAll();
+    this.confirmed = false;
+    if (this.socket) {
+      this.socket.disconnect();
+      this.socket.connect();
+    }
+  };
 
   Widget.prototype.restart = function () {
     this.claim();
