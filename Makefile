@@ -23,12 +23,13 @@ TRAINING_INPUTS := config.yml domain.yml data/nlu/lookups.yml \
 WEB_VENDOR := web/vendor/.installed
 NODE_STAMP := node_modules/.kv-installed
 
-.PHONY: help install run test bench lint catalog catalog-validate model clean web chromium
+.PHONY: help install run test bench load lint catalog catalog-validate model clean web chromium
 
 help:
 	@echo "make run    – start the assistant (SQLite defaults) and print the URL to open"
 	@echo "make test   – install what is missing and run every test layer"
 	@echo "make bench  – latency, throughput, memory, training time and NLU accuracy"
+	@echo "make load   – load (50 × 20 turns, 1 and 2 Rasa workers) and soak on PostgreSQL + Redis"
 	@echo "make lint   – ruff"
 
 $(RASA_VENV)/.installed: requirements/rasa.txt
@@ -107,6 +108,9 @@ test: install $(SPACY_NB) catalog $(MODEL) web chromium
 
 bench: install $(SPACY_NB) catalog $(MODEL)
 	$(APP_PY) -m bench
+
+load: install $(SPACY_NB) catalog $(MODEL)
+	$(APP_PY) -m bench.load
 
 lint: $(APP_VENV)/.installed
 	$(APP_VENV)/bin/ruff check bot actions kvnlu kvchannels tests bench

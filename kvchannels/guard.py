@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = int(os.environ.get("KV_MAX_MESSAGE_CHARS", "1000"))
 ACTION_TIMEOUT_SECONDS = float(os.environ.get("KV_ACTION_TIMEOUT_SECONDS", "10"))
 HEALTH_TIMEOUT_SECONDS = 2.0
+# Entities only buttons and the widget send, not NLU ('/greet{"language": "nn"}' on nynorsk pages).
+PAYLOAD_ONLY_ENTITIES = frozenset({"language"})
 
 TEXTS: Dict[str, Dict[str, str]] = {
     "empty": {
@@ -153,7 +155,8 @@ class Guard:
         if domain is None:
             return frozenset(), frozenset()
         if self._domain_names is None:
-            self._domain_names = (frozenset(domain.intents), frozenset(domain.entities))
+            self._domain_names = (frozenset(domain.intents),
+                                  frozenset(domain.entities) | PAYLOAD_ONLY_ENTITIES)
         return self._domain_names
 
     def wrap(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]

@@ -120,3 +120,10 @@ def test_health_endpoint_reports_ok(servers):
     r = requests.get(f"{servers.rasa_url}/webhooks/rest/health", timeout=10)
     assert r.status_code == 200
     assert r.json() == {"status": "ok", "tracker_store": "ok", "lock_store": "ok", "action_server": "ok"}
+
+
+def test_the_widgets_own_payloads_pass_the_guard(chat):
+    assert "Eg er Kompetanseveilederen" in chat.text('/greet{"language": "nn"}')
+    assert chat.tracker()["slots"]["language"] == "nn"
+    reply = chat.say("/request_measures")
+    assert reply and reply[0].get("text")
