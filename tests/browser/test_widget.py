@@ -408,6 +408,29 @@ def test_start_over_gives_a_fresh_sender(kv):
     kv.screenshot("3-after-bot-restart")
 
 
+def test_slett_samtalen_min_deletes_on_the_server_and_in_the_browser(kv):
+    kv.goto().open()
+    kv.wait_greeting()
+    kv.expect(kv.page.locator(".kvw-privacy")).to_contain_text("slett samtalen min")
+    first = kv.session_id()
+    kv.say(FIRST, expect_reply=ANCHORING_Q)
+    assert FIRST in kv.user_texts(first)
+    kv.say("slett samtalen min")  # the transcript is replaced by the confirmation alone
+    kv.expect(kv.log).to_contain_text("Samtalen din er slettet")
+    assert wait_until(lambda: kv.session_id() != first)
+    kv.expect(kv.log).not_to_contain_text(FIRST)
+    kv.expect(kv.page.locator(".kvw-log > .kvw-user")).to_have_count(0)
+    kv.screenshot("1-deleted")
+    assert kv.user_texts(first) == []  # nothing left on the server
+    assert FIRST not in kv.page.evaluate("JSON.stringify(window.localStorage)")
+    kv.page.reload()
+    kv.expect(kv.panel).to_be_visible()
+    kv.expect(kv.log).not_to_contain_text(FIRST)
+    # The next message starts a new conversation under the new id.
+    kv.say("hva er rekomp?", expect_reply="Rekomp")
+    assert "hva er rekomp?" in kv.user_texts(kv.session_id())
+
+
 def test_lost_connection_is_shown_and_recovers(kv):
     kv.goto().open()
     kv.wait_greeting()
