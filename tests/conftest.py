@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
 
-from bot.catalog.db import make_engine
+from bot.catalog.db import make_engine, normalize_url
 from bot.catalog.loader import load_catalog
 from bot.catalog.migrate import upgrade
 from bot.catalog.store import CatalogStore, content_hash, write_catalog
@@ -17,6 +22,39 @@ from bot.settings import ROOT
 
 CATALOG_DIR = ROOT / "data" / "catalog"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def require_service(message: str) -> None:
+    """A service or tool a test needs is missing: fail in CI (CI=true), skip elsewhere."""
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@contextmanager
+def pg_schema_engine() -> Iterator[Engine]:
+    """A catalog-style engine (bot.catalog.db.make_engine) on a private, empty schema of the test
+    PostgreSQL (TEST_POSTGRES_URL); the schema is dropped afterwards. `engine.kv_schema` names it."""
+    schema = f"kv_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(normalize_url(PG_URL), connect_args={"connect_timeout": 3})
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection problem
+        admin.dispose()
+        require_service(f"PostgreSQL at {PG_URL} is required in CI: {exc}" if IN_CI
+                        else f"PostgreSQL not reachable at {PG_URL}: {exc}")
+    sep = "&" if "?" in PG_URL else "?"
+    engine = make_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}", timeout=5)
+    engine.kv_schema = schema  # type: ignore[attr-defined]
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 TODAY = date(2026, 11, 28)  # the catalog's facts are checked as of this date
 
 

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from bot.settings import ROOT
-from tests.conftest import API_TOKEN, IN_CI
+from tests.conftest import API_TOKEN, require_service
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 OUT = ROOT / "test-output" / "browser"
@@ -28,10 +28,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _missing(what: str) -> None:
-    message = f"{what}; run `make test` (it installs Chromium, Playwright and the widget's npm bundles)"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+    require_service(f"{what}; run `make test` (it installs Chromium, Playwright and the widget's npm bundles)")
 
 
 @pytest.fixture(scope="session")

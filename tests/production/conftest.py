@@ -23,18 +23,15 @@ from bot.catalog.db import make_engine, normalize_url
 from bot.catalog.loader import load_catalog
 from bot.catalog.migrate import upgrade
 from bot.catalog.store import content_hash, write_catalog
-from tests.conftest import CATALOG_DIR, IN_CI, free_port
+from tests.conftest import CATALOG_DIR, IN_CI, PG_URL, free_port, require_service
 from tests.production.proxy import TcpProxy
 
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ALLOWED_ORIGIN = "https://intranett.example.no"
 
 
 def _missing(what: str, exc: Exception) -> None:
-    if IN_CI:
-        pytest.fail(f"{what} is required in CI: {exc}")
-    pytest.skip(f"{what} not reachable: {exc}")
+    require_service(f"{what} is required in CI: {exc}" if IN_CI else f"{what} not reachable: {exc}")
 
 
 def redis_ping(url: str = REDIS_URL) -> None:

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -22,20 +21,17 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
     func,
     select,
-    text,
 )
 
-from bot.catalog.db import make_engine, normalize_url
+from bot.catalog.db import make_engine
 from bot.catalog.migrate import upgrade
 from bot.feedback import Feedback, delete_feedback_for_sender, list_feedback, purge_feedback, record
 from bot.retention import PurgeResult, delete_conversation, purge_conversations, tracker_engine
 from bot.settings import ROOT
-from tests.conftest import IN_CI
+from tests.conftest import pg_schema_engine
 
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DAY = 86400
 NOW = 1_790_000_000.0  # a fixed "now" (2026-09-21)
 
@@ -60,29 +56,6 @@ CONVERSATIONS = {
 }
 
 
-def _pg_engine():
-    schema = f"kv_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(normalize_url(PG_URL), connect_args={"connect_timeout": 3})
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection problem
-        admin.dispose()
-        if IN_CI:
-            pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {exc}")
-    sep = "&" if "?" in PG_URL else "?"
-    engine = make_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}", timeout=5)
-
-    def drop():
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return engine, drop
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def db(request, tmp_path):
     """An empty database: a SQLite file, or a private schema on PostgreSQL."""
@@ -91,11 +64,8 @@ def db(request, tmp_path):
         yield engine
         engine.dispose()
     else:
-        engine, drop = _pg_engine()
-        try:
+        with pg_schema_engine() as engine:
             yield engine
-        finally:
-            drop()
 
 
 def add_events(engine, conversations=CONVERSATIONS, now=NOW):

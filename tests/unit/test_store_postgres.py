@@ -6,41 +6,18 @@ Outside CI a missing server skips; in CI (CI=true) it fails.
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from bot.catalog.db import make_engine, normalize_url
 from bot.catalog.migrate import downgrade, upgrade
 from bot.catalog.store import CatalogStore, content_hash, write_catalog
-from tests.conftest import CATALOG_DIR, IN_CI
-
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from tests.conftest import CATALOG_DIR, pg_schema_engine
 
 
 @pytest.fixture()
 def pg_engine():
-    schema = f"kv_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(normalize_url(PG_URL), connect_args={"connect_timeout": 3})
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection problem
-        if IN_CI:
-            pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {exc}")
-    sep = "&" if "?" in PG_URL else "?"
-    engine = make_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}", timeout=5)
-    try:
-        engine.kv_schema = schema  # type: ignore[attr-defined]
+    with pg_schema_engine() as engine:
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_catalog_on_postgres(pg_engine, catalog):
