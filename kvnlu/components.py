@@ -30,6 +30,7 @@ from kvnlu.matcher import (
     tokenize,
     vocabulary_entries,
 )
+from kvnlu.ranking import blend
 
 ENTRIES_FILE = "vocabulary_entries.json"
 
@@ -210,5 +211,118 @@ class QuestionRouter(GraphComponent):
             ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != routed]
             message.set(INTENT, {INTENT_NAME_KEY: routed, "confidence": confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: routed, "confidence": confidence}] + ranking,
+                        add_to_output=True)
+        return messages
+
+
+LINEAR_FILE = "linear_intent_model.npz"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class LinearIntentBlender(GraphComponent):
+    """A regularised logistic regression over the sentence-level sparse features (lemma words,
+    char n-grams, vocabulary/cue regexes), blended with DIET's intent ranking.
+
+    Why: DIET fits the training writers' phrasing closely; a linear bag-of-features model errs on
+    different messages. Measured 2026-11-29 on 672 messages by three new writers (models trained
+    on the other writers' data only): DIET alone 0.804, linear alone 0.842, the blend 0.857
+    (config.yml, README "NLU pipeline"). ``weight`` is the linear model's share; 0 leaves DIET's result untouched.
+    The model is stored as plain arrays (npz), not a pickle.
+
+    ``equivalent`` lists groups of intents the dialogue handles the same way (a described need
+    and an answer both fill the advisor form): when the two best intents are in one group, the
+    second's confidence goes to the first, so the FallbackClassifier does not call them ambiguous.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 1.0, "weight": 0.6, "max_iter": 2000, "equivalent": [["inform", "request_measures"]]}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 arrays: Optional[Dict[str, Any]] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._arrays = arrays
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "LinearIntentBlender":
+        return cls(config, model_storage, resource)
+
+    @staticmethod
+    def _features(messages: List[Message]):
+        from scipy.sparse import csr_matrix, vstack
+
+        rows = []
+        for message in messages:
+            _, sentence = message.get_sparse_features(attribute=TEXT)
+            rows.append(csr_matrix(sentence.features) if sentence is not None else None)
+        width = max((r.shape[1] for r in rows if r is not None), default=0)
+        return vstack([r if r is not None else csr_matrix((1, width)) for r in rows]).tocsr()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        examples = [e for e in training_data.intent_examples if e.get("intent") and e.get(TEXT)]
+        if not examples:
+            return self._resource
+        X = self._features(examples)
+        y = [e.get("intent") for e in examples]
+        clf = LogisticRegression(C=float(self._config["C"]), max_iter=int(self._config["max_iter"]),
+                                 class_weight="balanced", random_state=42)
+        clf.fit(X, y)
+        self._arrays = {"coef": clf.coef_.astype(np.float32), "intercept": clf.intercept_.astype(np.float32),
+                        "classes": np.array(clf.classes_, dtype=str)}
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez(directory / LINEAR_FILE, **self._arrays)
+        return self._resource
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "LinearIntentBlender":
+        import numpy as np
+
+        try:
+            with model_storage.read_from(resource) as directory:
+                with np.load(directory / LINEAR_FILE, allow_pickle=False) as data:
+                    arrays = {k: data[k] for k in data.files}
+        except (ValueError, FileNotFoundError):
+            arrays = None
+        return cls(config, model_storage, resource, arrays)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def probabilities(self, messages: List[Message]) -> List[Dict[str, float]]:
+        import numpy as np
+
+        coef, intercept = self._arrays["coef"], self._arrays["intercept"]
+        X = self._features(messages)
+        if X.shape[1] != coef.shape[1]:  # features changed since training: do not guess
+            return [{} for _ in messages]
+        scores = np.asarray(X @ coef.T) + intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        probs = np.exp(scores)
+        probs /= probs.sum(axis=1, keepdims=True)
+        classes = [str(c) for c in self._arrays["classes"]]
+        return [dict(zip(classes, map(float, row), strict=True)) for row in probs]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
+
+        weight = float(self._config["weight"])
+        if not self._arrays or weight <= 0 or not messages:
+            return messages
+        for message, linear in zip(messages, self.probabilities(messages), strict=True):
+            if not linear:
+                continue
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            diet = {r[INTENT_NAME_KEY]: float(r.get("confidence") or 0.0) for r in ranking}
+            ordered = blend(diet, linear, weight, self._config["equivalent"])
+            message.set(INTENT, {INTENT_NAME_KEY: ordered[0][0], "confidence": ordered[0][1]},
+                        add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: n, "confidence": c} for n, c in ordered],
                         add_to_output=True)
         return messages
