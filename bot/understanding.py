@@ -57,6 +57,10 @@ class SlotParser:
     def parse(self, slot: str, text: str, intent: Optional[str] = None) -> Optional[str]:
         matches = match_text(self._matchers[slot], text or "")
         if matches:
+            values = {m.value for m in matches}
+            # "Eier er med, men ikke de ansatte": full anchoring and less in one answer is partial.
+            if slot == "anchoring" and {"forankret", "delvis"} <= values:
+                return "delvis"
             votes = Counter(m.value for m in matches)
             best = max(votes.values())
             # Ties go to the first mention.
