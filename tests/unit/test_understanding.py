@@ -110,3 +110,15 @@ def test_matcher_offsets_compounds_and_longest_match():
     assert [(x.entity, x.value) for x in found] == [
         ("theme", "sprak"), ("sector", "fagopplaering"), ("audience", "alle")]
     assert [text[x.start:x.end] for x in found] == ["språkarbeid", "fag- og yrkesopplæringa", "hele personalet"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("et par år", [("duration", "flerarig")]),          # not "et par" = some of the staff
+    ("eit par dagar", [("duration", "kort")]),
+    ("et par stykker", [("audience", "gruppe")]),
+    ("styrer og eier er med", [("anchoring", "forankret")]),
+])
+def test_entities_take_the_longest_phrase_across_groups(text, expected):
+    vocab = yaml.safe_load((CATALOG_DIR / "vocabulary.yml").read_text(encoding="utf-8"))
+    m = VocabularyMatcher(vocabulary_entries(vocab, SLOT_GROUPS))
+    assert [(x.entity, x.value) for x in match_text(m, text)] == expected
