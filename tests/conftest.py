@@ -55,6 +55,8 @@ def pg_schema_engine() -> Iterator[Engine]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
 TODAY = date(2026, 11, 28)  # the catalog's facts are checked as of this date
 
 

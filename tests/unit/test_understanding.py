@@ -102,11 +102,16 @@ def test_language_detection(text, lang):
     assert detect_language(text) == lang
 
 
-def test_matcher_offsets_compounds_and_longest_match():
+@pytest.fixture(scope="module")
+def entity_matcher():
+    """The NLU entity extractor's matcher: every vocabulary group at once."""
     vocab = yaml.safe_load((CATALOG_DIR / "vocabulary.yml").read_text(encoding="utf-8"))
-    m = VocabularyMatcher(vocabulary_entries(vocab, SLOT_GROUPS))
+    return VocabularyMatcher(vocabulary_entries(vocab, SLOT_GROUPS))
+
+
+def test_matcher_offsets_compounds_and_longest_match(entity_matcher):
     text = "Vi trenger noe om språkarbeid i fag- og yrkesopplæringa for hele personalet"
-    found = match_text(m, text)
+    found = match_text(entity_matcher, text)
     assert [(x.entity, x.value) for x in found] == [
         ("theme", "sprak"), ("sector", "fagopplaering"), ("audience", "alle")]
     assert [text[x.start:x.end] for x in found] == ["språkarbeid", "fag- og yrkesopplæringa", "hele personalet"]
@@ -118,7 +123,5 @@ def test_matcher_offsets_compounds_and_longest_match():
     ("et par stykker", [("audience", "gruppe")]),
     ("styrer og eier er med", [("anchoring", "forankret")]),
 ])
-def test_entities_take_the_longest_phrase_across_groups(text, expected):
-    vocab = yaml.safe_load((CATALOG_DIR / "vocabulary.yml").read_text(encoding="utf-8"))
-    m = VocabularyMatcher(vocabulary_entries(vocab, SLOT_GROUPS))
-    assert [(x.entity, x.value) for x in match_text(m, text)] == expected
+def test_entities_take_the_longest_phrase_across_groups(entity_matcher, text, expected):
+    assert [(x.entity, x.value) for x in match_text(entity_matcher, text)] == expected
