@@ -65,7 +65,7 @@ catalog: $(APP_VENV)/.installed
 
 $(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.installed
 	@mkdir -p models build
-	@echo "Training the Rasa model (a few minutes) ..."
+	@echo "Training the Rasa model (about a minute) ..."
 	@start=$$(date +%s); \
 	$(RASA) train --fixed-model-name kv --out models --force --quiet > build/train.log 2>&1 || { tail -40 build/train.log; exit 1; }; \
 	echo "Trained $(MODEL) in $$(( $$(date +%s) - start )) s" | tee build/train_seconds.txt

@@ -1,5 +1,5 @@
-"""Intent ranking arithmetic for the LinearIntentBlender (stdlib only, so the application's tests
-can check it without the Rasa engine)."""
+"""Intent ranking arithmetic for the LinearIntentClassifier and the EquivalenceFallbackClassifier
+(stdlib only, so the application's tests can check it without the Rasa engine)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,10 @@ def merge_equivalent(ordered: Ranking, groups: Sequence[Sequence[str]]) -> Ranki
     return list(ordered)
 
 
-def blend(diet: Dict[str, float], linear: Dict[str, float], weight: float,
-          groups: Sequence[Sequence[str]] = (), length: int = 10) -> Ranking:
-    """(1 - weight) * DIET + weight * linear, normalised, best first, at most `length` entries."""
-    names = set(diet) | set(linear)
-    mixed = {n: (1 - weight) * diet.get(n, 0.0) + weight * linear.get(n, 0.0) for n in names}
+def blend(earlier: Dict[str, float], linear: Dict[str, float], weight: float, length: int = 10) -> Ranking:
+    """(1 - weight) * earlier classifier + weight * linear, normalised, best first, at most `length` entries."""
+    names = set(earlier) | set(linear)
+    mixed = {n: (1 - weight) * earlier.get(n, 0.0) + weight * linear.get(n, 0.0) for n in names}
     total = sum(mixed.values()) or 1.0
     ordered = sorted(((n, c / total) for n, c in mixed.items()), key=lambda nc: (-nc[1], nc[0]))
-    return merge_equivalent(ordered, groups)[:length]
+    return ordered[:length]
