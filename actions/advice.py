@@ -143,7 +143,19 @@ class ValidateAdvisorForm(FormValidationAction):
                                             value=v.labels.short(SLOT_GROUP[slot], value, lang)))
         return out
 
+    @staticmethod
+    def _names_backers(tracker: Tracker) -> bool:
+        """An answer to the anchoring question names who stands behind the need («rektor og fylket
+        er med», «dagleg leiar og styret er med»): the roles and places in it say who supports the
+        need, not that the user's role or sector changed."""
+        if tracker.get_slot("requested_slot") != "anchoring":
+            return False
+        intent, _ = latest_intent(tracker)
+        return bool(view().parser.parse("anchoring", latest_text(tracker), intent))
+
     async def validate_sector(self, value, dispatcher, tracker, domain):
+        if self._names_backers(tracker):
+            return {"sector": _previous_value(tracker, "sector")}
         out = self._validate("sector", value, dispatcher, tracker)
         role = tracker.slots.get("role")
         if out.get("sector") and not roles_fit_sector(role, out["sector"]):
@@ -158,6 +170,8 @@ class ValidateAdvisorForm(FormValidationAction):
         return self._validate("audience", value, dispatcher, tracker)
 
     async def validate_role(self, value, dispatcher, tracker, domain):
+        if self._names_backers(tracker):
+            return {"role": _previous_value(tracker, "role")}
         out = self._validate("role", value, dispatcher, tracker)
         role = out.get("role")
         sector = tracker.slots.get("sector")

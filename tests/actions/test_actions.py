@@ -125,6 +125,33 @@ def test_correction_changes_sector_and_resets_a_role_that_no_longer_fits():
     assert "Da endrer jeg sektor til SFO." in texts(messages)
 
 
+@pytest.mark.parametrize("text, lang", [
+    ("rektor og fylket er med", "nb"),
+    ("ja, dagleg leiar og styret er med", "nn"),
+])
+def test_leaders_named_in_an_anchoring_answer_do_not_change_the_role(text, lang):
+    previous = [{"event": "user", "text": "lærer"}, {"event": "slot", "name": "role", "value": "laerer"}]
+    t = tracker(text, slots={"requested_slot": "anchoring", "sector": "grunnskole", "theme": "sprak",
+                             "audience": "noen", "role": "laerer", "language": lang},
+                extracted={"role": "leder"}, entities=[{"entity": "role", "value": "leder", "start": 0, "end": 6}],
+                events=previous)
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("role", "laerer") in events
+    assert [e["value"] for e in events if e.get("name") == "anchoring"] in (["forankret"], ["delvis"])
+    assert "endr" not in texts(messages)
+
+
+def test_a_role_correction_at_the_anchoring_question_still_changes_the_role():
+    previous = [{"event": "user", "text": "lærer"}, {"event": "slot", "name": "role", "value": "laerer"}]
+    t = tracker("forresten er jeg assistent", slots={"requested_slot": "anchoring", "sector": "barnehage",
+                                                 "theme": "sprak", "audience": "noen", "role": "laerer"},
+                extracted={"role": "assistent"}, entities=[{"entity": "role", "value": "assistent",
+                                                            "start": 16, "end": 25}], events=previous)
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("role", "assistent") in events
+    assert "Da endrer jeg rolle til" in texts(messages)
+
+
 def test_typed_intent_payload_with_unknown_value_is_rejected():
     t = tracker('/inform{"sector": "<script>"}', slots={"requested_slot": "sector"},
                 extracted={"sector": "<script>"}, entities=[{"entity": "sector", "value": "<script>"}])
