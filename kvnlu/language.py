@@ -24,7 +24,7 @@ NYNORSK = frozenset(
     saman samen slik sånn aldri alltid veit treng gong gonger vekene veke
     vidareutdanning vidareutdanninga løn velje framleis midlar pengar barnehagar skuleeigar
     skuleeigarar barnehageeigar barnehageeigarar fagarbeidarar fagarbeidar tilskotsordning
-    tilskotsordninga tilskotsordningar ordninga gje gjev fekk korleis søkjast rettleiing
+    tilskotsordninga tilskotsordningar ordninga gje gjev fekk korleis søkjast rettleiing morgon
     """.split()
 ) - {"vil", "gjerne", "utvikling", "slik", "sånn", "aldri", "alltid", "saman", "samen", "tida", "ei", "ein", "eit", "heller"}
 # Articles are evidence only together with other markers.
@@ -36,7 +36,7 @@ BOKMAAL = frozenset(
     lærer lærere lærerne eier eiere leder ledere ledelsen flere søke søker søkte
     gjør gjøre hører finnes sier komme kommer trenger veiledning
     veileder mulig mulighet tilskudd tilskuddet ennå hver hverandre selv selve
-    tjenesten tjeneste hun ham daglig faglig muntlig skriftlig sammen uke uker
+    tjenesten tjeneste hun ham daglig faglig muntlig skriftlig sammen uke uker morgen
     """.split()
 )
 BOKMAAL_WEAK = frozenset("en et vi de".split())
