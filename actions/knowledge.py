@@ -17,7 +17,7 @@ from actions.common import (
     today,
     view,
 )
-from bot.answers import Reply, button, field_reply, measure_details, source_line
+from bot.answers import Reply, button, field_reply, measure_details, short_label, source_line
 from bot.catalog.records import local
 from bot.qa import plan_answer
 from bot.texts import INTENT_LABELS, t
@@ -37,7 +37,7 @@ def _entity(tracker: Tracker, name: str) -> Optional[str]:
 def _which_reply(lang: str) -> Reply:
     v = view()
     ids = [i for i in FEATURED if i in v.by_id] or [m.id for m in v.measures[:MAX_LISTED]]
-    buttons = [button(v.by_id[i].title(lang)[:60], "ask_measure", measure=i) for i in ids]
+    buttons = [button(short_label(v.by_id[i].title(lang)), "ask_measure", measure=i) for i in ids]
     buttons.append(button(t("btn_find_measures", lang), "request_measures"))
     return Reply(t("which_measure", lang), buttons)
 
@@ -46,7 +46,7 @@ def _concept_reply(cid: Optional[str], lang: str, in_form: bool) -> Reply:
     v = view()
     by_id = {c.id: c for c in v.concepts}
     others = [c for c in v.concepts if c.id != cid][:MAX_LISTED]
-    buttons = [button(local(c.title, lang)[:60], "ask_concept", concept=c.id) for c in others]
+    buttons = [button(short_label(local(c.title, lang)), "ask_concept", concept=c.id) for c in others]
     if cid not in by_id:
         return Reply(t("concept_unknown", lang), buttons)
     c = by_id[cid]

@@ -24,6 +24,19 @@ class Reply:
     footer: str = ""
 
 
+def short_label(text: str, limit: int = 60) -> str:
+    """A button label of at most ``limit`` characters: cut at a word, never inside parentheses
+    («Regional ordning … (Rekomp» reads as broken), with "…" when something was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut:
+        cut = cut[:cut.rindex(" ")]
+    if cut.count("(") > cut.count(")"):
+        cut = cut[:cut.rindex("(")]
+    return cut.rstrip(" –-,:(") + "…"
+
+
 def button(title: str, intent: str, **entities: str) -> Button:
     if entities:
         pairs = ", ".join(f'"{k}": "{v}"' for k, v in entities.items())
@@ -250,13 +263,15 @@ def status_line(m: Measure, related: Dict[str, Measure], lang: str, today) -> st
 def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
                     labels: Optional["Labels"] = None) -> Reply:
     """Everything about one measure: what, for whom, period, money, how to apply, source."""
-    lines = [f"{title_with_period(m, lang, full=True)}" + (f" – {m.abbreviation}" if m.abbreviation else ""),
+    title = title_with_period(m, lang, full=True)
+    named = m.abbreviation and m.abbreviation.lower() not in title.lower()
+    lines = [title + (f" – {m.abbreviation}" if named else ""),
              local(m.description, lang)]
     who = audience_line(m, labels, lang)
     if who:
         lines.append(who)
     if m.credits:
-        lines.append(t("credits", lang, n=m.credits) + ".")
+        lines.append(t("credits_line", lang, n=m.credits))
     status = status_line(m, related, lang, today)
     if status:
         lines.append(status)

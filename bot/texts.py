@@ -96,7 +96,7 @@ T: Dict[str, Dict[str, str]] = {
     "period_until": {"nb": "gjaldt til {date}", "nn": "galdt til {date}"},
     "period_between": {"nb": "{start}–{end}", "nn": "{start}–{end}"},
     "replaced_by": {"nb": "Erstattet av: {names}.", "nn": "Erstatta av: {names}."},
-    "credits": {"nb": "{n} studiepoeng", "nn": "{n} studiepoeng"},
+    "credits_line": {"nb": "Omfang: {n} studiepoeng.", "nn": "Omfang: {n} studiepoeng."},
     # why-text parts
     "why_theme": {"nb": "handler om {theme}", "nn": "handlar om {theme}"},
     "why_theme_any": {"nb": "dere velger temaet selv ({theme} går fint)",

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.answers import field_reply, measure_details
+from bot.answers import field_reply, measure_details, short_label
 
 TODAY = date(2026, 11, 28)
 CURRENT_WORDS = ("gjelder nå:", "gjeld no:")
@@ -40,3 +40,25 @@ def test_an_entry_that_has_not_begun_says_from_when(catalog):
     m = next(m for m in catalog.measures.values() if m.valid_from and m.valid_from.year == 2026)
     text = measure_details(m, catalog.measures, "nb", date(2025, 12, 1)).text
     assert f"Dette gjelder først fra {m.valid_from.day}." in text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kort tittel", "Kort tittel"),
+    ("Regional ordning for kompetanseutvikling i barnehage (Rekomp)",
+     "Regional ordning for kompetanseutvikling i barnehage…"),
+    ("Desentralisert ordning for kompetanseutvikling i grunnskole og videregående",
+     "Desentralisert ordning for kompetanseutvikling i…"),
+])
+def test_button_labels_are_cut_at_a_word_and_never_inside_brackets(text, expected):
+    label = short_label(text, 55)
+    assert label == expected
+    assert len(label) <= 55 and label.count("(") == label.count(")")
+
+
+def test_details_name_the_abbreviation_once_and_credits_as_a_sentence(catalog):
+    for m in catalog.measures.values():
+        head, *rest = measure_details(m, catalog.measures, "nb", TODAY).text.split("\n")
+        if m.abbreviation:
+            assert head.lower().count(m.abbreviation.lower()) == 1, head
+        if m.credits:
+            assert f"Omfang: {m.credits} studiepoeng." in rest
