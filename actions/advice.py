@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -267,6 +268,11 @@ def is_follow_up_question(tracker: Tracker) -> bool:
     return bool(question_cues(text) & FOLLOW_UP_CUES)
 
 
+# A message that corrects an earlier answer rather than describing a new need.
+CORRECTION = re.compile(r"^\W*(nei|neida|nja|nope)\b|\b(heller|forresten|i stedet|istedet|istedenfor|"
+                        r"i staden|endre|endra|rette|retting|feil)\b", re.IGNORECASE)
+
+
 class ActionStartAdvice(CatalogAction):
     """Greets the request, resets a finished earlier run, and says what was understood."""
 
@@ -286,6 +292,11 @@ class ActionStartAdvice(CatalogAction):
         events: List[EventType] = []
         mentioned = {e.get("entity") for e in latest_entities(tracker)}
         values = {s: tracker.get_slot(s) for s in FORM_SLOTS}
+        if tracker.get_slot("suggested") and mentioned & set(FORM_SLOTS) and CORRECTION.search(latest_text(tracker)):
+            # «nei forresten, vi vil heller ha noe over et helt barnehageår» after results changes one
+            # answer: keep the others; the form confirms the change and suggests again.
+            return [SlotSet("suggested", None), SlotSet("suggest_offset", 0), SlotSet("measure", None),
+                    SlotSet("failed_attempts", 0)]
         if tracker.get_slot("suggested"):
             # A new request after results: keep only what this message says.
             for s in FORM_SLOTS:

@@ -198,6 +198,20 @@ def test_a_new_request_after_results_forgets_old_answers():
     assert SlotSet("suggested", None) in events
 
 
+@pytest.mark.parametrize("text", ["nei forresten, vi vil heller ha noe over et helt barnehageår",
+                                  "kan vi endre til et barnehageår?"])
+def test_a_correction_after_results_keeps_the_other_answers(text):
+    previous = [{"event": "user", "text": "kort"}, {"event": "slot", "name": "duration", "value": "kort"}]
+    t = tracker(text, intent="request_measures",
+                slots={"sector": "barnehage", "theme": "realfag", "audience": "alle", "anchoring": "ikke",
+                       "suggested": ["a", "b"]}, extracted={"duration": "aar"},
+                entities=[{"entity": "duration", "value": "aar"}], events=previous)
+    messages, events = run(ActionStartAdvice(), t)
+    assert not [e for e in events if e.get("name") in FORM_SLOTS]
+    assert SlotSet("suggested", None) in events
+    assert messages == []  # the form says «Da endrer jeg varighet til …» and suggests again
+
+
 def test_suggestions_explain_fit_funding_source_and_next_steps():
     t = tracker("flere år", slots={"sector": "barnehage", "theme": "sprak", "audience": "alle",
                                    "anchoring": "delvis", "duration": "flerarig"})

@@ -47,6 +47,7 @@ def parser(catalog):
     ("duration", "fleire år", None, "flerarig"),
     ("duration", "et skoleår", None, "aar"),
     ("duration", "eitt skuleår", None, "aar"),
+    ("duration", "vi vil heller ha noe over et helt barnehageår", None, "aar"),
     ("duration", "eitt og eit halvt år", None, "flerarig"),
     ("duration", "halvannet år, som styrerutdanningen", None, "flerarig"),
     ("anchoring", "rektor og fylket er med", None, "forankret"),
