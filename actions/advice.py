@@ -147,12 +147,12 @@ class ValidateAdvisorForm(FormValidationAction):
     @staticmethod
     def _names_backers(tracker: Tracker) -> bool:
         """An answer to the anchoring question names who stands behind the need («rektor og fylket
-        er med», «dagleg leiar og styret er med»): the roles and places in it say who supports the
-        need, not that the user's role or sector changed."""
+        er med», «styrer har godkjent», «leiaren vår og kommunalsjefen står bak»): the roles and
+        places in it say who supports the need, not that the user's role or sector changed – unless
+        the user says so («forresten er jeg assistent», «vi er en SFO»)."""
         if tracker.get_slot("requested_slot") != "anchoring":
             return False
-        intent, _ = latest_intent(tracker)
-        return bool(view().parser.parse("anchoring", latest_text(tracker), intent))
+        return not SELF_CORRECTION.search(latest_text(tracker))
 
     async def validate_sector(self, value, dispatcher, tracker, domain):
         if self._names_backers(tracker):
@@ -268,6 +268,10 @@ def is_follow_up_question(tracker: Tracker) -> bool:
     return bool(question_cues(text) & FOLLOW_UP_CUES)
 
 
+# The user says something about themselves or that an answer was wrong (not only «nei», which
+# also answers «is the need anchored?»).
+SELF_CORRECTION = re.compile(r"\b(jeg|eg|vi|me) (er|jobber|jobbar|arbeider)\b|\b(forresten|feil|endre|endra|"
+                             r"rette|heller|i stedet|istedet|i staden)\b", re.IGNORECASE)
 # A message that corrects an earlier answer rather than describing a new need.
 CORRECTION = re.compile(r"^\W*(nei|neida|nja|nope)\b|\b(heller|forresten|i stedet|istedet|istedenfor|"
                         r"i staden|endre|endra|rette|retting|feil)\b", re.IGNORECASE)

@@ -14,7 +14,7 @@ from typing import Optional
 NYNORSK = frozenset(
     """
     eg ikkje kva kven korleis kvifor kvar kor noko nokon nokre meir mykje berre
-    frå heile dei dykk dykkar me oss vere vore vert vart blir òg eit ein ei
+    frå heile dei dykk dykkar me vere vore vert vart blir òg eit ein ei
     tilsette tilsett skule skulen skular vidaregåande barnehagelærar lærar lærarar
     lærarane eigar eigarar leiar leiarar leiinga fleire søkje søkjer søkte korleis
     sjå gjer gjere høyrer finst seie seier kome kjem treng trengjer

