@@ -52,6 +52,9 @@ def parser(catalog):
     ("duration", "halvannet år, som styrerutdanningen", None, "flerarig"),
     ("anchoring", "rektor og fylket er med", None, "forankret"),
     ("anchoring", "daglig leder støtter det", None, "delvis"),
+    ("anchoring", "styrer har godkjent", None, "delvis"),
+    ("anchoring", "leiaren vår og kommunalsjefen står bak", None, "forankret"),
+    ("anchoring", "bare jeg og en kollega så langt", None, "ikke"),
     ("duration", "bare en planleggingsdag", None, "kort"),
     ("theme", "språkarbeid", None, "sprak"),
     ("theme", "matte", None, "realfag"),
@@ -103,6 +106,7 @@ def test_measure_and_concept_names(measures, catalog):
     ("hvem kan søke da?", "nb"),
     ("god morgon", "nn"),
     ("god morgen", "nb"),
+    ("kan du skrive en søknad for oss?", None),  # «oss» is both; it used to make this nynorsk
     ("ja", None),
     ("sfo", None),
 ])
