@@ -1,6 +1,6 @@
 """Rasa pipeline components: entities from the catalog vocabulary (VocabularyEntityExtractor),
-knowledge-question routing (QuestionRouter), the intent classifier (LinearIntentClassifier) and a FallbackClassifier that knows which intents are alike
-(EquivalenceFallbackClassifier).
+knowledge-question routing (QuestionRouter), the intent classifier (LinearIntentClassifier) and
+a FallbackClassifier that knows which intents are alike (EquivalenceFallbackClassifier).
 
 Runs inside the Rasa engine (Python 3.10). It imports nothing from the
 application environment: the matcher is stdlib-only and the vocabulary is read
