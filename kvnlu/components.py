@@ -37,6 +37,8 @@ from kvnlu.matcher import (
     Token,
     VocabularyMatcher,
     normalize,
+    ppt_or_its_partner,
+    sector_of_hyphenated_role,
     tokenize,
     vocabulary_entries,
 )
@@ -151,7 +153,7 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
                 "end": m.end,
                 "confidence_entity": 1.0 if m.quality >= 3 else 0.8,
             }
-            for m in self._matcher.find(tokens, text)
+            for m in ppt_or_its_partner(sector_of_hyphenated_role(self._matcher.find(tokens, text), self._matcher, text))
         ]
 
 

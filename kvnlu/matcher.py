@@ -217,6 +217,38 @@ def _resolve_overlaps(matches: List[Match]) -> List[Match]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+def sector_of_hyphenated_role(matches: List[Match], matcher: "VocabularyMatcher", text: str) -> List[Match]:
+    """«SFO-leiar», «PPT-rådgiver»: a role written with a sector in front also names the sector,
+    unless the message names a sector elsewhere. The prefix is matched on its own (it must be a
+    whole sector name, no typo tolerance beyond the matcher's own)."""
+    if any(m.entity == "sector" for m in matches):
+        return matches
+    extra = []
+    for m in matches:
+        raw = text[m.start:m.end]
+        if m.entity != "role" or "-" not in raw:
+            continue
+        prefix = raw.split("-", 1)[0]
+        found = [x for x in match_text(matcher, prefix) if x.entity == "sector" and x.end - x.start == len(prefix)]
+        if found:
+            f = found[0]
+            extra.append(Match(f.entity, f.value, m.start, m.start + len(prefix), prefix, f.quality, 1))
+    return sorted(matches + extra, key=lambda x: (x.start, x.end)) if extra else matches
+
+
+def ppt_or_its_partner(matches: List[Match]) -> List[Match]:
+    """PP-tjenesten works with barnehager and skoler, so PPT and another sector often appear in one
+    message. The first one named is where the user works («vi er ppt og vil bli bedre på veiledning
+    av skolene» → PPT; «jeg jobber i barnehage og vil samarbeide bedre med PPT» → barnehage); the
+    later one is dropped. Without this Rasa keeps the last sector entity. Other pairs of sectors
+    keep that rule («skolen, men dette gjelder SFO» → SFO)."""
+    sectors = [m for m in matches if m.entity == "sector"]
+    if len({m.value for m in sectors}) < 2 or all(m.value != "ppt" for m in sectors):
+        return matches
+    first = min(sectors, key=lambda m: m.start).value
+    return [m for m in matches if m.entity != "sector" or m.value == first]
+
+
 def match_text(matcher: VocabularyMatcher, text: str) -> List[Match]:
     """Tokenize ``text`` (no lemmas) and match it."""
     norm = normalize(text)

@@ -15,7 +15,14 @@ from bot.understanding import (
     roles_fit_sector,
 )
 from kvnlu.language import detect_language
-from kvnlu.matcher import SLOT_GROUPS, VocabularyMatcher, match_text, vocabulary_entries
+from kvnlu.matcher import (
+    SLOT_GROUPS,
+    VocabularyMatcher,
+    match_text,
+    ppt_or_its_partner,
+    sector_of_hyphenated_role,
+    vocabulary_entries,
+)
 from tests.conftest import CATALOG_DIR
 
 
@@ -137,3 +144,24 @@ def test_matcher_offsets_compounds_and_longest_match(entity_matcher):
 ])
 def test_entities_take_the_longest_phrase_across_groups(entity_matcher, text, expected):
     assert [(x.entity, x.value) for x in match_text(entity_matcher, text)] == expected
+
+
+@pytest.mark.parametrize("text,sectors", [
+    ("vi er ppt og vil bli bedre på veiledning av skolene", ["ppt"]),
+    ("jeg jobber i barnehage og vil samarbeide bedre med PPT", ["barnehage"]),
+    ("jeg jobber på skolen, men dette gjelder SFO", ["grunnskole", "sfo"]),  # Rasa keeps the last
+])
+def test_ppt_and_a_partner_sector_keep_the_first_named(entity_matcher, text, sectors):
+    found = ppt_or_its_partner(match_text(entity_matcher, text))
+    assert [x.value for x in found if x.entity == "sector"] == sectors
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("eg er SFO-leiar og treng noko om leik", [("sector", "sfo"), ("role", "leder")]),
+    ("jeg er sfo-leder", [("sector", "sfo"), ("role", "leder")]),
+    ("sfo-leder på en skole", [("role", "leder"), ("sector", "grunnskole")]),  # a sector named elsewhere wins
+])
+def test_a_role_written_with_a_sector_in_front_names_the_sector(entity_matcher, text, expected):
+    norm = text.lower()
+    found = sector_of_hyphenated_role(match_text(entity_matcher, text), entity_matcher, norm)
+    assert [(x.entity, x.value) for x in found if x.entity in ("sector", "role")] == expected
