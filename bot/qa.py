@@ -32,6 +32,9 @@ WHOLE_PICTURE = re.compile(
 # A concept name must be clearly longer than a measure name to win ("vikarordningen … videreutdanning"
 # is the scheme; "forskjellen på individuelle og kollektive tiltak" is the concept).
 CONCEPT_MARGIN = 8
+# A money/apply/deadline question that names only the general word («hvor mye penger får barnehagen
+# når en barnehagelærer tar videreutdanning?») is about today's scheme for it, not the concept.
+SCHEME_OF_GENERAL_WORD = {"etterutdanning-videreutdanning": "videreutdanning-tilskudd-2026"}
 
 
 @dataclass
@@ -89,6 +92,9 @@ def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatch
         for m in c_matches:
             votes[m.value] = votes.get(m.value, 0) + (m.end - m.start)
         concept = max(votes, key=votes.get)
+    if (not named and not context and intent in FIELD_INTENTS and concept in SCHEME_OF_GENERAL_WORD
+            and all(" " not in m.text.strip() for m in c_matches)):
+        named, concept = [SCHEME_OF_GENERAL_WORD[concept]], None
     if named and (not concept or _longest(m_matches) + CONCEPT_MARGIN >= _longest(c_matches)):
         if "define" in cues or "exists" in cues or not fields or WHOLE_PICTURE.search(text):
             return Plan("details", named[:1])

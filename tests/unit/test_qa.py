@@ -33,6 +33,11 @@ def plan(names, text, intent="ask_measure", context=None, suggested=()):
     ("Finst det ein kompetansepakke for SFO?", "ask_measure", "details", "kompetansepakke-sfo", []),
     ("Gjeld tilskotet til rettleiing av nyutdanna lærarar òg i barnehagen?", "ask_measure", "fields",
      "veiledning-nyutdannede", ["who"]),
+    # Only the general word named: a money question is about today's videreutdanning scheme.
+    ("hvor mye penger får barnehagen når en barnehagelærer tar videreutdanning?", "ask_funding", "fields",
+     "videreutdanning-tilskudd-2026", ["funding"]),
+    ("kor mykje pengar får vi når ein tilsett tek vidareutdanning", "ask_funding", "fields",
+     "videreutdanning-tilskudd-2026", ["funding"]),
 ])
 def test_named_measure_questions(names, text, intent, kind, measure, fields):
     p = plan(names, text, intent)
@@ -62,6 +67,8 @@ def test_a_name_that_combines_two_named_things_wins(names, catalog):
 
 def test_concepts_and_menus(names):
     assert plan(names, "Hva er forskjellen på etterutdanning og videreutdanning?", "ask_concept").concept == \
+        "etterutdanning-videreutdanning"
+    assert plan(names, "Hva er forskjellen på etterutdanning og videreutdanning?", "ask_funding").concept == \
         "etterutdanning-videreutdanning"
     assert plan(names, "Kva skal til for at kompetanseutvikling skal verke?", "ask_concept").concept == "suksessfaktorer"
     assert plan(names, "Hva skjedde med tilskuddsordningene 1. januar 2026?", "ask_measure").concept == "endringer-2026"
