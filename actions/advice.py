@@ -60,6 +60,15 @@ def _previous_value(tracker: Tracker, slot: str) -> Optional[str]:
     return None
 
 
+# Words that say an earlier answer was wrong or is changed.
+_CORRECTION_WORDS = r"\b(forresten|feil|endre|endra|rette|retting|heller|i stedet|istedet|istedenfor|i staden)\b"
+# A message that corrects an earlier answer rather than describing a new need.
+CORRECTION = re.compile(r"^\W*(nei|neida|nja|nope)\b|" + _CORRECTION_WORDS, re.IGNORECASE)
+# The user says something about themselves or that an answer was wrong (not only «nei», which
+# also answers «is the need anchored?»).
+SELF_CORRECTION = re.compile(r"\b(jeg|eg|vi|me) (er|jobber|jobbar|arbeider)\b|" + _CORRECTION_WORDS, re.IGNORECASE)
+
+
 class ValidateAdvisorForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_advisor_form"
@@ -268,13 +277,6 @@ def is_follow_up_question(tracker: Tracker) -> bool:
     return bool(question_cues(text) & FOLLOW_UP_CUES)
 
 
-# The user says something about themselves or that an answer was wrong (not only «nei», which
-# also answers «is the need anchored?»).
-SELF_CORRECTION = re.compile(r"\b(jeg|eg|vi|me) (er|jobber|jobbar|arbeider)\b|\b(forresten|feil|endre|endra|"
-                             r"rette|heller|i stedet|istedet|i staden)\b", re.IGNORECASE)
-# A message that corrects an earlier answer rather than describing a new need.
-CORRECTION = re.compile(r"^\W*(nei|neida|nja|nope)\b|\b(heller|forresten|i stedet|istedet|istedenfor|"
-                        r"i staden|endre|endra|rette|retting|feil)\b", re.IGNORECASE)
 
 
 class ActionStartAdvice(CatalogAction):
