@@ -264,7 +264,6 @@ class LinearIntentClassifier(GraphComponent):
         return cls(config, model_storage, resource)
 
     def _features(self, messages: List[Message]):
-        import numpy as np
         from scipy.sparse import csr_matrix, vstack
 
         rows = []
@@ -274,8 +273,8 @@ class LinearIntentClassifier(GraphComponent):
         width = max((r.shape[1] for r in rows if r is not None), default=0)
         X = vstack([r if r is not None else csr_matrix((1, width)) for r in rows]).tocsr()
         if self._config["binary"]:  # long messages must not look more certain than short ones
-            X.data = np.where(X.data != 0, 1.0, 0.0).astype(X.dtype)
             X.eliminate_zeros()
+            X.data[:] = 1
         return X
 
     def train(self, training_data: TrainingData) -> Resource:
