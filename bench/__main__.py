@@ -169,8 +169,10 @@ def main() -> None:
         targets = {"nb": 0.95, "nn": 0.90}
         # heldout_*: the held-out set of the foundation issue; fresh_*: a second one written blind
         # later (2026-11-29), because the first had been looked at while improving the NLU;
-        # blind3_*: a third, written blind in the next session, before the classifier was changed.
-        for name, label in (("heldout", "Held-out"), ("fresh", "Fresh held-out"), ("blind3", "Third held-out")):
+        # blind3_*: a third, written blind in the next session, before the classifier was changed;
+        # blind4_*: a fourth, written blind on 2026-11-29 before the training data of extra3/extra4.
+        for name, label in (("heldout", "Held-out"), ("fresh", "Fresh held-out"), ("blind3", "Third held-out"),
+                            ("blind4", "Fourth held-out")):
             for lang in ("nb", "nn"):
                 path = ROOT / "tests" / "nlu" / f"{name}_{lang}.yml"
                 if not path.exists():

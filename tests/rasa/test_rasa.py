@@ -68,7 +68,7 @@ def test_heldout_set_is_never_trained_on():
     """Not even a near copy: same words, or nearly, or most of one inside the other."""
     train = [e.text for path in (ROOT / "data" / "nlu").glob("*.yml") for e in parse_examples(path)]
     leaks = []
-    for path in sorted((ROOT / "tests" / "nlu").glob("*.yml")):  # heldout_* and fresh_*
+    for path in sorted((ROOT / "tests" / "nlu").glob("*.yml")):  # every held-out set
         for held in parse_examples(path):
             leaks += [(path.name, held.text, t) for t in train if near_duplicate(held.text, t)]
     assert not leaks, leaks[:10]
