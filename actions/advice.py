@@ -24,7 +24,7 @@ from actions.common import (
 )
 from bot.answers import Reply, button, measure_details, results_reply
 from bot.catalog.db import CatalogUnavailable
-from bot.recommend import SECTOR_NEIGHBOURS, Criteria, recommend
+from bot.recommend import SECTOR_NEIGHBOURS, Criteria, recommend, themes_for
 from bot.texts import t
 from bot.understanding import (
     FORM_SLOTS,
@@ -45,6 +45,8 @@ DIGRESSIONS = {
 # Questions answered with buttons from the start (few, fixed choices).
 BUTTON_SLOTS = {"audience", "anchoring", "duration"}
 SUGGESTION_LIMIT = 3
+# Answers recognised when they come to another question than the open one (not anchoring: «nei»).
+OTHER_ANSWER_SLOTS = ("audience", "duration", "theme", "role", "sector")
 
 
 def _previous_value(tracker: Tracker, slot: str) -> Optional[str]:
@@ -110,9 +112,29 @@ class ValidateAdvisorForm(FormValidationAction):
         entities = {e.get("entity") for e in latest_entities(tracker)}
         if digression or entities & set(FORM_SLOTS):
             return {}  # a question (answered by the rules) or a correction of another slot
+        other = self._answer_to_another_question(slot, text, dispatcher, tracker)
+        if other:
+            return other
         fails = int(tracker.get_slot("failed_attempts") or 0) + 1
         dispatcher.utter_message(text=t("not_understood_slot", language(tracker)))
         return {"failed_attempts": fails}
+
+    @staticmethod
+    def _answer_to_another_question(slot: str, text: str, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker) -> Dict[Text, Any]:
+        """«Det gjeld heile personalgruppa, 14 tilsette» asked what the need is about answers who it
+        is for: note that answer instead of refusing it; the open question comes again. Anchoring is
+        left out: its answers («nei», «ja») say too little out of context."""
+        v = view()
+        for other in OTHER_ANSWER_SLOTS:
+            if other == slot or tracker.get_slot(other):
+                continue
+            value = v.parser.parse(other, text)
+            if value:
+                label = v.labels.short(SLOT_GROUP[other], value, language(tracker))
+                dispatcher.utter_message(text=t("noted", language(tracker), values=label))
+                return {other: value}
+        return {}
 
     async def extract_sector(self, dispatcher, tracker, domain):
         out = self._extract("sector", dispatcher, tracker)
@@ -201,20 +223,23 @@ class AskSlotAction(CatalogAction):
 
     slot = ""
 
+    def choices(self, tracker: Tracker, fails: int) -> List[str]:
+        """The values offered as buttons: all of them for few fixed choices or after two misses."""
+        if self.slot in BUTTON_SLOTS or fails >= 2:
+            return view().parser.ids(SLOT_GROUP[self.slot])
+        return []
+
     async def act(self, dispatcher, tracker, domain):
         lang = language(tracker)
         fails = int(tracker.get_slot("failed_attempts") or 0)
         text = t(f"ask_{self.slot}", lang)
-        buttons = None
-        if self.slot in BUTTON_SLOTS or fails >= 2:
-            v = view()
-            group = SLOT_GROUP[self.slot]
-            ids = v.parser.ids(group)
-            buttons = [button(_capitalize(v.labels.get(group, i, lang)), "inform", **{self.slot: i})
-                       for i in ids]
-            if fails >= 2:
-                text = f"{text}\n{t('choose_below', lang)}"
-        dispatcher.utter_message(text=text, buttons=buttons or [])
+        v = view()
+        group = SLOT_GROUP[self.slot]
+        buttons = [button(_capitalize(v.labels.get(group, i, lang)), "inform", **{self.slot: i})
+                   for i in self.choices(tracker, fails)]
+        if fails >= 2:
+            text = f"{text}\n{t('choose_below', lang)}"
+        dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
 
@@ -230,7 +255,16 @@ class ActionAskSector(AskSlotAction):
 
 
 class ActionAskTheme(AskSlotAction):
+    """Themes are many: the ones with most measures in the user's sector come as buttons from the
+    start (all of them after two misses); typing one's own words still works."""
+
     slot = "theme"
+
+    def choices(self, tracker: Tracker, fails: int) -> List[str]:
+        if fails >= 2:
+            return super().choices(tracker, fails)
+        v = view()
+        return themes_for(v.measures, tracker.get_slot("sector"), today(), v.parser.ids("themes"))
 
     def name(self) -> str:
         return "action_ask_theme"

@@ -100,6 +100,19 @@ def candidates(measures: Iterable[Measure], sector: str, today: date) -> List[Me
             if sector in m.sectors and m.recommend and m.is_current(today)]
 
 
+def themes_for(measures: Iterable[Measure], sector: Optional[str], today: date,
+               order: Sequence[str], limit: int = 8) -> List[str]:
+    """The themes worth offering as choices: those with most current measures in the sector (all
+    sectors when it is not known yet), ties in vocabulary order, at most ``limit``."""
+    counts: Dict[str, int] = {}
+    for m in measures:
+        if m.recommend and m.is_current(today) and (not sector or sector in m.sectors):
+            for theme in m.themes:
+                counts[theme] = counts.get(theme, 0) + 1
+    ranked = sorted((t for t in order if counts.get(t)), key=lambda t: (-counts[t], order.index(t)))
+    return ranked[:limit]
+
+
 def rank(measures: Iterable[Measure], c: Criteria, today: date) -> List[Suggestion]:
     evaluated = [evaluate(m, c) for m in candidates(measures, c.sector, today)]
     return sorted(evaluated, key=lambda s: (len(s.unmet), -s.score, s.measure.id))

@@ -29,8 +29,8 @@ T: Dict[str, Dict[str, str]] = {
         "nn": "Kvar jobbar de? Barnehage, skule, SFO, vidaregåande, PP-tenesta eller fag- og yrkesopplæring?",
     },
     "ask_theme": {
-        "nb": "Hva handler behovet om? For eksempel språk, matematikk, inkludering, læringsmiljø, digital kompetanse eller ledelse.",
-        "nn": "Kva handlar behovet om? Til dømes språk, matematikk, inkludering, læringsmiljø, digital kompetanse eller leiing.",
+        "nb": "Hva handler behovet om? Velg et tema under, eller skriv med egne ord.",
+        "nn": "Kva handlar behovet om? Vel eit tema under, eller skriv med eigne ord.",
     },
     "ask_audience": {"nb": "Hvem gjelder det?", "nn": "Kven gjeld det?"},
     "ask_role": {

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.common as common
 from actions.advice import (
     ActionAskRole,
+    ActionAskTheme,
     ActionChangeAnswer,
     ActionMoreAbout,
     ActionStartAdvice,
@@ -101,6 +102,29 @@ def test_after_two_failures_the_question_offers_buttons():
     assert "Barnehagelærer" in titles and "Assistent" in titles and len(titles) == 9
     assert messages[0]["buttons"][0]["payload"].startswith('/inform{"role": "')
     assert "Velg ett av alternativene" in messages[0]["text"]
+
+
+def test_the_theme_question_offers_the_sectors_themes_as_buttons_from_the_start():
+    messages, _ = run(ActionAskTheme(), tracker(slots={"requested_slot": "theme", "sector": "fagopplaering"}))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert 1 <= len(payloads) <= 8
+    assert '/inform{"theme": "yrkesfag"}' in payloads
+    assert '/inform{"theme": "samisk"}' not in payloads  # no current measure for lærebedrifter
+    assert "Velg et tema under" in messages[0]["text"]
+    messages, _ = run(ActionAskTheme(), tracker(slots={"requested_slot": "theme", "failed_attempts": 2}))
+    assert len(messages[0]["buttons"]) == 14  # every theme after two misses
+
+
+@pytest.mark.parametrize("text, slot, value", [
+    ("Det gjeld heile personalgruppa, 14 tilsette", "audience", "alle"),
+    ("vi tenker over flere år", "duration", "flerarig"),
+])
+def test_an_answer_to_another_question_is_noted_not_refused(text, slot, value):
+    t = tracker(text, slots={"requested_slot": "theme", "sector": "barnehage"})
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet(slot, value) in events and SlotSet("failed_attempts", 1) not in events
+    assert "notert" in texts(messages) and "ikke helt med meg" not in texts(messages)
+    assert not any(e.get("name") == "theme" for e in events)  # the open question stays open
 
 
 def test_digression_is_left_to_the_rules():
