@@ -25,7 +25,7 @@ from actions.common import (
 from bot.answers import Reply, button, measure_details, results_reply
 from bot.catalog.db import CatalogUnavailable
 from bot.recommend import SECTOR_NEIGHBOURS, Criteria, recommend, themes_for
-from bot.texts import t
+from bot.texts import join_and, t
 from bot.understanding import (
     FORM_SLOTS,
     SECTOR_OF_ROLE,
@@ -350,15 +350,9 @@ class ActionStartAdvice(CatalogAction):
         noted = [v.labels.short(SLOT_GROUP[s], values[s], lang) for s in FORM_SLOTS if values[s]]
         text = t("intro", lang)
         if noted:
-            text += " " + t("noted", lang, values=_join(noted, lang))
+            text += " " + t("noted", lang, values=join_and(noted))
         dispatcher.utter_message(text=text)
         return events + [SlotSet("failed_attempts", 0)]
-
-
-def _join(items: List[str], lang: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def no_suggestions_reply(lang: str) -> Reply:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -19,9 +19,11 @@ from actions.common import (
 )
 from bot.answers import Reply, button, field_reply, measure_details, short_label, source_line
 from bot.catalog.records import local
+from bot.eligibility import verdict
 from bot.qa import plan_answer
 from bot.texts import INTENT_LABELS, t
 from bot.understanding import FORM_SLOTS as SLOT_ENTITIES
+from bot.understanding import SlotParser
 from kvnlu.questions import is_question
 
 # Offered when a question names no scheme and nothing was discussed yet.
@@ -30,8 +32,17 @@ FEATURED = ("kollektiv-barnehage-grunnskole", "videreutdanning-tilskudd-2026", "
 MAX_LISTED = 3
 
 
+def _entities(tracker: Tracker, name: str) -> List[str]:
+    return [str(e.get("value")) for e in latest_entities(tracker) if e.get("entity") == name]
+
+
 def _entity(tracker: Tracker, name: str) -> Optional[str]:
-    return next((str(e.get("value")) for e in latest_entities(tracker) if e.get("entity") == name), None)
+    return next(iter(_entities(tracker, name)), None)
+
+
+def _named(tracker: Tracker, slot: str, parser: SlotParser) -> List[str]:
+    """The vocabulary ids the latest message names for ``slot`` ("sector", "role")."""
+    return [x for x in _entities(tracker, slot) if parser.is_valid(slot, x)]
 
 
 def _which_reply(lang: str) -> Reply:
@@ -106,6 +117,12 @@ class KnowledgeAction(CatalogAction):
             reply = measure_details(measures[0], v.by_id, lang, now, v.labels)
         else:
             reply = field_reply(plan.fields, measures, v.by_id, lang, now, v.labels)
+            if "who" in plan.fields and len(measures) == 1:
+                # «Gjelder det for SFO også?»: a direct yes/no first, the "who" block after it.
+                lead = verdict(measures[0], _named(tracker, "sector", v.parser), _named(tracker, "role", v.parser),
+                               lang, v.labels, v.parser, v.measures, now, text)
+                if lead:
+                    reply.text = f"{lead}\n\n{reply.text}"
             reply.buttons = [button(t(label, lang), intent) for f, label, intent in OTHER_FIELDS
                              if f not in plan.fields]
         if in_form:

@@ -22,7 +22,9 @@ ELIGIBILITY = re.compile(
     r"\b(gjelder (det|den|dette|ordningen|tilskuddet)|gjeld (det|den|dette|ordninga|tilskotet)|omfatter|"
     r"for (private|kommunale|alle)|(private|kommunale|ikke-kommunale|ikkje-kommunale) "
     r"(barnehager|barnehagar|skoler|skular|skuler)|kan (assistent\w*|fagarbeid\w*|private|barne- og)|"
-    r"hvem er (den|det|ordningen) for|kven er (den|det|ordninga) for|rett på)\b",
+    r"hvem er (den|det|ordningen) for|kven er (den|det|ordninga) for|rett på|"
+    r"er (den|det|ordningen|ordninga) (også |òg |bare |berre )?for (?!sent|seint|lite|mye|mykje)|"
+    r"kan (en|ein) [\w-]+ (være|vere) med)\b",
     re.IGNORECASE)
 # Questions that want the whole picture of a named measure: "Kan vi få tilskudd til …?",
 # "Hvem kan ta rektorutdanningen?", "Korleis kan assistentar ta fagbrev?".

@@ -7,7 +7,7 @@ this module holds the connecting phrases around it.
 from __future__ import annotations
 
 from datetime import date
-from typing import Dict
+from typing import Dict, Sequence
 
 MONTHS = {
     "nb": ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
@@ -175,6 +175,25 @@ T: Dict[str, Dict[str, str]] = {
     "funded_by": {"nb": "Kan finansieres gjennom: {names}.", "nn": "Kan finansierast gjennom: {names}."},
     "applies_to": {"nb": "Gjelder", "nn": "Gjeld"},
     "for_roles": {"nb": "for {roles}", "nn": "for {roles}"},
+    # direct answers to "gjelder det for SFO også?" (bot.eligibility)
+    "verb_applies": {"nb": "gjelder", "nn": "gjeld"},
+    "verb_applied": {"nb": "gjaldt", "nn": "galdt"},
+    "elig_yes": {"nb": "Ja, {name} {verb} også {who}.", "nn": "Ja, {name} {verb} òg {who}."},
+    "elig_no": {"nb": "Nei, {name} {verb} {covered}, ikke {who}.",
+                "nn": "Nei, {name} {verb} {covered}, ikkje {who}."},
+    "elig_other": {"nb": "For {who} kan du se på {name}.", "nn": "For {who} kan du sjå på {name}."},
+    "elig_unsure_yes": {
+        "nb": "Etter det vi vet, {verb} {name} også {who}, men ikke alt om dette er avklart – se «Usikkert» under og sjekk kilden.",
+        "nn": "Etter det vi veit, {verb} {name} òg {who}, men ikkje alt om dette er avklart – sjå «Usikkert» under og sjekk kjelda.",
+    },
+    "elig_unsure_no": {
+        "nb": "Etter det vi vet, {verb} {name} ikke {who}, men ikke alt om dette er avklart – se «Usikkert» under og sjekk kilden.",
+        "nn": "Etter det vi veit, {verb} {name} ikkje {who}, men ikkje alt om dette er avklart – sjå «Usikkert» under og sjekk kjelda.",
+    },
+    "elig_described": {
+        "nb": "Beskrivelsen av {name} nevner {who}, men {who} står ikke i målgruppen, så svaret er ikke sikkert – sjekk kilden.",
+        "nn": "Skildringa av {name} nemner {who}, men {who} står ikkje i målgruppa, så svaret er ikkje sikkert – sjekk kjelda.",
+    },
     "current_now": {"nb": "Dette gjelder nå ({period}).", "nn": "Dette gjeld no ({period})."},
     "in_force": {"nb": "gjeldende", "nn": "gjeldande"},
     "no_deadline_short": {"nb": "Katalogen har ingen fast frist. Sjekk kilden eller spør statsforvalteren.",
@@ -222,6 +241,13 @@ def t(key: str, lang: str, **kwargs: object) -> str:
     entry = T[key]
     text = entry.get(lang) or entry["nb"]
     return text.format(**kwargs) if kwargs else text
+
+
+def join_and(items: Sequence[str]) -> str:
+    """'a, b og c' (the same word in bokmål and nynorsk)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def format_date(d: date, lang: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Set
 
 from bot.catalog.records import Concept, Measure, Term
 from kvnlu.matcher import VocabularyMatcher, match_text
@@ -40,13 +40,17 @@ class SlotParser:
         self._ordered = {g: [x.id for x in ts] for g, ts in terms.items()}
         self._ids = {g: set(ids) for g, ids in self._ordered.items()}
         self._matchers: Dict[str, VocabularyMatcher] = {}
+        entries_of: Dict[str, list] = {}
         for slot, group in SLOT_GROUP.items():
             entries = []
             for term in terms.get(group, []):
                 phrases = list(term.synonyms) + list(term.answer_synonyms)
                 phrases += [term.label.get("nb", ""), term.label.get("nn", "")]
                 entries += [(slot, term.id, p) for p in phrases if p]
+            entries_of[slot] = entries
             self._matchers[slot] = VocabularyMatcher(entries)
+        # Sectors and roles in one matcher, so the longer name wins: «barnehageeier» is the eier.
+        self._who = VocabularyMatcher(entries_of["sector"] + entries_of["role"])
 
     def ids(self, group: str) -> List[str]:
         return list(self._ordered.get(group, []))
@@ -70,6 +74,11 @@ class SlotParser:
         if slot == "anchoring" and intent == "deny":
             return "ikke"
         return None
+
+    def sectors_and_roles(self, text: str) -> Set[str]:
+        """The sector and role ids that ``text`` names (catalog text: "lærere og barnehageeier"); like
+        every match, one right after a negation ("ikke SFO") is left out."""
+        return {m.value for m in match_text(self._who, text or "")}
 
 
 def roles_fit_sector(role: Optional[str], sector: Optional[str]) -> bool:

@@ -333,6 +333,38 @@ def test_follow_up_deadline_uses_the_scheme_in_context_and_marks_uncertainty():
     assert "Kilde: https://www.statsforvalteren.no" in body
 
 
+def test_a_yes_no_question_about_the_scheme_in_context_gets_a_direct_answer_before_the_who_block():
+    slots = {"measure": "kollektiv-barnehage-grunnskole"}
+    plain, _ = run(ActionAnswerMeasure(), tracker("gjelder det for SFO også?", intent="ask_measure", slots=slots))
+    messages, events = run(ActionAnswerMeasure(), tracker("gjelder det for SFO også?", intent="ask_measure",
+                                                          slots=slots, entities=[{"entity": "sector", "value": "sfo"}]))
+    assert texts(messages) == ("Ja, Kollektiv ordning for barnehage og grunnskole (fra 2026) gjelder også SFO.\n\n"
+                               + texts(plain))  # the "who" block as before, after the answer
+    assert "Gjelder: barnehage, grunnskole" in texts(plain)
+    assert messages[0]["buttons"] == plain[0]["buttons"]
+    assert events == [SlotSet("measure", "kollektiv-barnehage-grunnskole")]
+
+
+@pytest.mark.parametrize("text, measure, entities, lang, first", [
+    ("kan en PPT-rådgiver være med?", "videreutdanning-tilskudd-2026",
+     [{"entity": "role", "value": "pp_radgiver"}, {"entity": "sector", "value": "ppt"}], "nb",
+     "Nei, Ny videreutdanningsordning (fra 2026) gjelder barnehage, grunnskole, SFO og videregående opplæring, "
+     "ikke for PP-rådgiver."),
+    ("kan assistenter søke?", "videreutdanning-tilskudd-2026", [{"entity": "role", "value": "assistent"}], "nb",
+     "Etter det vi vet, gjelder Ny videreutdanningsordning (fra 2026) ikke for assistent, men ikke alt om dette "
+     "er avklart – se «Usikkert» under og sjekk kilden."),
+    ("gjeld det private barnehagar òg?", "kollektiv-videregaende", [{"entity": "sector", "value": "barnehage"}], "nn",
+     "Nei, Kollektiv ordning for vidaregåande opplæring (frå 2026) gjeld vidaregåande opplæring og fag- og "
+     "yrkesopplæring, ikkje barnehage. For barnehage kan du sjå på Kollektiv ordning for barnehage og grunnskule "
+     "(frå 2026)."),
+])
+def test_eligibility_answers_say_no_and_uncertain_plainly(text, measure, entities, lang, first):
+    t = tracker(text, intent="ask_measure", slots={"measure": measure, "language": lang}, entities=entities)
+    messages, _ = run(ActionAnswerMeasure(), t)
+    head, rest = texts(messages).split("\n\n", 1)
+    assert head == first
+    assert rest.startswith(("Ny videreutdanningsordning", "Kollektiv ordning for vidaregåande"))  # the who block
+
 def test_concept_answer_in_nynorsk():
     t = tracker("kva er skilnaden på etterutdanning og vidareutdanning", intent="ask_concept",
                 slots={"language": "nn"})

@@ -48,6 +48,8 @@ def test_named_measure_questions(names, text, intent, kind, measure, fields):
     ("og fristen?", "rekomp", ["deadlines"]),
     ("hvem kan søke da?", "rekomp", ["apply"]),
     ("gjelder det private barnehager også?", "kollektiv-barnehage-grunnskole", ["who"]),
+    ("er den for lærere i videregående?", "kollektiv-barnehage-grunnskole", ["who"]),
+    ("kan en PPT-rådgiver være med?", "kollektiv-barnehage-grunnskole", ["who", "apply"]),
     ("hva erstattet den?", "dekomp", ["status"]),
     ("hvordan finansierer vi dette?", "ablu", ["funding"]),
 ])
