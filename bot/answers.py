@@ -322,8 +322,9 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
             elif kind == "who":
                 # "Gjelder det …?" is answered by what it is, for whom, who applies and how the money
                 # flows (that is where "private barnehager får midler via kommunen" stands).
-                parts += [local(m.description, lang), audience_line(m, labels, lang),
-                          f"{t('apply', lang)}: {local(m.apply, lang)}"]
+                parts += [local(m.description, lang), audience_line(m, labels, lang)]
+                if "apply" not in kinds:  # else the apply part says it («kan assistenter søke?»)
+                    parts.append(f"{t('apply', lang)}: {local(m.apply, lang)}")
                 if "funding" not in kinds:
                     parts.append(f"{t('funding', lang)}: {local(m.funding, lang)}")
             elif kind == "deadlines" and not m.deadlines:

@@ -427,9 +427,13 @@ def test_database_down_gives_a_norwegian_apology(monkeypatch, tmp_path):
 def test_out_of_scope_that_mentions_our_topic_asks_what_was_meant():
     from actions.knowledge import ActionOutOfScope
 
-    messages, _ = run(ActionOutOfScope(), tracker("blablabla kompetanse??", intent="out_of_scope",
+    messages, _ = run(ActionOutOfScope(), tracker("blablabla kompetanse??", intent="out_of_scope", confidence=0.6,
                                                   ranking=[{"name": "out_of_scope"}, {"name": "request_measures"}]))
     assert messages[0]["text"] == "Mente du noe av dette?"
+    # A sure out-of-scope message is refused even with our words in it.
+    messages, _ = run(ActionOutOfScope(), tracker("når åpner sfo om morgenen?", intent="out_of_scope", confidence=0.97,
+                                                  entities=[{"entity": "sector", "value": "sfo"}]))
+    assert messages[0]["response"] == "utter_out_of_scope"
     messages, _ = run(ActionOutOfScope(), tracker("hva blir været i morgen", intent="out_of_scope"))
     assert messages[0]["response"] == "utter_out_of_scope"
 

@@ -62,3 +62,10 @@ def test_details_name_the_abbreviation_once_and_credits_as_a_sentence(catalog):
             assert head.lower().count(m.abbreviation.lower()) == 1, head
         if m.credits:
             assert f"Omfang: {m.credits} studiepoeng." in rest
+
+
+def test_who_and_apply_together_say_who_applies_once(catalog):
+    m = catalog.measures["rekomp"]
+    text = field_reply(["who", "apply"], [m], catalog.measures, "nb", TODAY).text
+    assert text.count("Hvem søker") + text.count("Slik søker") <= 1, text
+    assert m.apply["nb"] in text
