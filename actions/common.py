@@ -39,8 +39,10 @@ class CatalogView:
     aliases: Dict[str, List[str]] = field(init=False)
     measure_names: VocabularyMatcher = field(init=False)
     concept_names: VocabularyMatcher = field(init=False)
+    scheme_of: Dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.scheme_of = {c.id: c.scheme for c in self.concepts if c.scheme}
         self.by_id = {m.id: m for m in self.measures}
         self.aliases = {m.id: list(m.aliases) for m in self.measures}
         self.measure_names = measure_matcher(self.measures)

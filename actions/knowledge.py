@@ -99,7 +99,8 @@ class KnowledgeAction(CatalogAction):
             plan.kind, plan.concept = "concept", payload_concept
         else:
             plan = plan_answer(text, self.intent, v.measure_names, v.concept_names, context, suggested,
-                               is_current=lambda i: v.by_id[i].is_current(now), aliases=v.aliases)
+                               is_current=lambda i: v.by_id[i].is_current(now), aliases=v.aliases,
+                               scheme_of=v.scheme_of)
         in_form = bool(tracker.active_loop_name)
         if plan.kind == "concept" or plan.kind == "concept_menu":
             send(dispatcher, _concept_reply(plan.concept, lang, in_form))

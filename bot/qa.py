@@ -34,9 +34,6 @@ WHOLE_PICTURE = re.compile(
 # A concept name must be clearly longer than a measure name to win ("vikarordningen … videreutdanning"
 # is the scheme; "forskjellen på individuelle og kollektive tiltak" is the concept).
 CONCEPT_MARGIN = 8
-# A money/apply/deadline question that names only the general word («hvor mye penger får barnehagen
-# når en barnehagelærer tar videreutdanning?») is about today's scheme for it, not the concept.
-SCHEME_OF_GENERAL_WORD = {"etterutdanning-videreutdanning": "videreutdanning-tilskudd-2026"}
 
 
 @dataclass
@@ -68,7 +65,12 @@ def combined_name(match_texts: Sequence[str], aliases: Dict[str, Sequence[str]])
 def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatcher,
                 concept_names: VocabularyMatcher, context: Optional[str] = None,
                 suggested: Sequence[str] = (), is_current=lambda _id: True,
-                aliases: Optional[Dict[str, Sequence[str]]] = None) -> Plan:
+                aliases: Optional[Dict[str, Sequence[str]]] = None,
+                scheme_of: Optional[Dict[str, str]] = None) -> Plan:
+    """``scheme_of``: concept id -> the scheme a money/apply/deadline question that names only that
+    general word is about (the catalog's concept field ``scheme``): «hvor mye penger får barnehagen
+    når en barnehagelærer tar videreutdanning?» is about today's scheme, not the concept."""
+    scheme_of = scheme_of or {}
     payload = text.startswith("/")
     m_matches = [] if payload else match_text(measure_names, text)
     c_matches = [] if payload else match_text(concept_names, text)
@@ -94,9 +96,9 @@ def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatch
         for m in c_matches:
             votes[m.value] = votes.get(m.value, 0) + (m.end - m.start)
         concept = max(votes, key=votes.get)
-    if (not named and not context and intent in FIELD_INTENTS and concept in SCHEME_OF_GENERAL_WORD
+    if (not named and not context and intent in FIELD_INTENTS and concept in scheme_of
             and all(" " not in m.text.strip() for m in c_matches)):
-        named, concept = [SCHEME_OF_GENERAL_WORD[concept]], None
+        named, concept = [scheme_of[concept]], None
     if named and (not concept or _longest(m_matches) + CONCEPT_MARGIN >= _longest(c_matches)):
         if "define" in cues or "exists" in cues or not fields or WHOLE_PICTURE.search(text):
             return Plan("details", named[:1])

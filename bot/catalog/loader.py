@@ -250,6 +250,7 @@ def _load_concepts(path: Path, problems: List[Problem]) -> Dict[str, Concept]:
             sources=ck.sources(raw, cid),
             last_checked=ck.date(raw, cid, "last_checked", required=True) or date.min,
             aliases=tuple(str(a).lower() for a in raw.get("aliases") or []),
+            scheme=str(raw["scheme"]) if raw.get("scheme") else None,
         )
     problems += ck.problems
     return out
@@ -282,6 +283,9 @@ def load_catalog(directory: Path) -> Catalog:
                     problems.append(Problem(m.source_file, m.id, field_name,
                                             f"refers to unknown entry '{ref}'"))
     concepts = _load_concepts(directory / CONCEPTS_FILE, problems)
+    for c in concepts.values():
+        if c.scheme and c.scheme not in measures:
+            problems.append(Problem(CONCEPTS_FILE, c.id, "scheme", f"refers to unknown entry '{c.scheme}'"))
     if problems:
         raise CatalogError(problems)
     return Catalog(measures=measures, concepts=concepts, terms=terms)

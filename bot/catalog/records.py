@@ -71,6 +71,9 @@ class Concept:
     sources: Tuple[str, ...]
     last_checked: date
     aliases: Tuple[str, ...] = ()
+    # The scheme a money/apply/deadline question that names only this general word is about
+    # («hvor mye penger får vi når en ansatt tar videreutdanning?» → today's videreutdanning scheme).
+    scheme: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def write_catalog(engine: Engine, catalog: Catalog, digest: str) -> None:
         s.add_all(
             ConceptRow(id=c.id, last_checked=c.last_checked, content={
                 "title": c.title, "text": c.text, "sources": list(c.sources),
-                "aliases": list(c.aliases)})
+                "aliases": list(c.aliases), "scheme": c.scheme})
             for c in catalog.concepts.values()
         )
         for group, terms in catalog.terms.items():
@@ -128,7 +128,7 @@ class CatalogStore:
             return [
                 Concept(id=r.id, title=r.content["title"], text=r.content["text"],
                         sources=tuple(r.content["sources"]), last_checked=r.last_checked,
-                        aliases=tuple(r.content.get("aliases") or ()))
+                        aliases=tuple(r.content.get("aliases") or ()), scheme=r.content.get("scheme"))
                 for r in rows
             ]
 

@@ -90,6 +90,12 @@ def test_dead_reference_is_an_error(catalog_copy):
     assert "field 'replaced_by': refers to unknown entry 'finnes-ikke'" in msg
 
 
+def test_a_concepts_scheme_must_exist(catalog_copy):
+    _edit(catalog_copy / "concepts.yml", lambda d: d["concepts"][0].update(scheme="finnes-ikke"))
+    msg = _problems(catalog_copy)
+    assert "concepts.yml: entry 'etterutdanning-videreutdanning', field 'scheme': refers to unknown entry" in msg
+
+
 def test_missing_nynorsk_and_bad_date_and_duplicate_id(catalog_copy):
     def mutate(d):
         d["entries"][0]["description"].pop("nn")

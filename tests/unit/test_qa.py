@@ -12,11 +12,12 @@ from kvnlu.questions import catalog_name_entries, is_question, question_cues, ro
 
 @pytest.fixture(scope="module")
 def names(catalog):
-    return measure_matcher(list(catalog.measures.values())), concept_matcher(list(catalog.concepts.values()))
+    return (measure_matcher(list(catalog.measures.values())), concept_matcher(list(catalog.concepts.values())),
+            {c.id: c.scheme for c in catalog.concepts.values() if c.scheme})
 
 
 def plan(names, text, intent="ask_measure", context=None, suggested=()):
-    return plan_answer(text, intent, names[0], names[1], context, suggested)
+    return plan_answer(text, intent, names[0], names[1], context, suggested, scheme_of=names[2])
 
 
 @pytest.mark.parametrize("text,intent,kind,measure,fields", [
