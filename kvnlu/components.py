@@ -205,16 +205,18 @@ class QuestionRouter(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def route(self, text: str, intent: Optional[str]) -> Optional[str]:
+    def route(self, text: str, intent: Optional[str], names_slot_value: bool = False) -> Optional[str]:
         """The knowledge intent this message should have, or None to keep the classifier's."""
         from kvnlu.questions import route_question
 
-        return route_question(text, intent, self._measures, self._concepts)
+        return route_question(text, intent, self._measures, self._concepts, names_slot_value)
 
     def process(self, messages: List[Message]) -> List[Message]:
+        slot_entities = set(SLOT_GROUPS.values())
         for message in messages:
             intent = message.get(INTENT) or {}
-            routed = self.route(message.get(TEXT) or "", intent.get(INTENT_NAME_KEY))
+            names_slot_value = any(e.get("entity") in slot_entities for e in message.get(ENTITIES) or [])
+            routed = self.route(message.get(TEXT) or "", intent.get(INTENT_NAME_KEY), names_slot_value)
             if not routed:
                 continue
             confidence = max(float(intent.get("confidence") or 0.0), 0.9)

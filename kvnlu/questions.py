@@ -109,14 +109,26 @@ ASKING_CUES = frozenset({"define", "status", "deadlines", "apply", "funding", "e
 KNOWLEDGE_INTENTS = frozenset({"ask_measure", "ask_concept", "ask_deadline", "ask_apply", "ask_funding"})
 
 
+def is_bare_name(text: str, measures: VocabularyMatcher) -> bool:
+    """The message is a measure's name and nothing else ("TiB", "rekomp", "styrerutdanninga")."""
+    words = re.findall(r"\w+", text or "")
+    named = " ".join(m.text for m in match_text(measures, text or ""))
+    return bool(words) and all(w.lower() in named.lower() for w in words)
+
+
 def route_question(text: str, intent: Optional[str], measures: VocabularyMatcher,
-                   concepts: VocabularyMatcher) -> Optional[str]:
+                   concepts: VocabularyMatcher, names_slot_value: bool = False) -> Optional[str]:
     """The knowledge intent a message should have, or None to keep the classifier's.
 
     A knowledge intent is kept but returned too when the question names a catalog measure or
     concept: the router then raises its confidence, so an unsure classifier does not turn a clear
-    question ("Hva er Kompetanseløftet for spesialpedagogikk?") into "Mente du …?".
+    question ("Hva er Kompetanseløftet for spesialpedagogikk?") into "Mente du …?". A bare
+    measure name is a question about it, unless it is also an answer the advisor understands
+    (``names_slot_value``: "ppu" is a theme too).
     """
+    if (text and not text.startswith("/") and intent not in KNOWLEDGE_INTENTS and not names_slot_value
+            and is_bare_name(text, measures)):
+        return "ask_measure"
     if not text or text.startswith("/") or not is_question(text):
         return None
     if intent in KNOWLEDGE_INTENTS:

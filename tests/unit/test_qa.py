@@ -106,3 +106,8 @@ def test_router_overrides_only_questions_that_name_catalog_things(catalog):
     assert route_question("og fristen?", "ask_deadline", m, c) is None
     assert route_question("Gjeld tilskotet til rettleiing av nyutdanna lærarar òg i barnehagen?",
                           "request_measures", m, c) == "ask_measure"
+    # A bare measure name is a question about it, unless it also answers the advisor ("ppu" is a theme).
+    assert route_question("TiB", "nlu_fallback", m, c) == "ask_measure"
+    assert route_question("rekomp", "inform", m, c) == "ask_measure"
+    assert route_question("Rekomp", "request_measures", m, c, names_slot_value=True) is None
+    assert route_question("rekomp for barnehagen", "request_measures", m, c) is None
