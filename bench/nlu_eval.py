@@ -103,5 +103,9 @@ def near_duplicate(a: str, b: str) -> bool:
     sa, sb = set(ta), set(tb)
     if len(sa) >= 2 and len(sb) >= 2 and len(sa & sb) / len(sa | sb) >= 0.7:
         return True
-    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-    return len(short) >= 2 and len(short) >= 0.6 * len(long_) and " ".join(short) in " ".join(long_)
+    return _inside(ta, tb) or _inside(tb, ta)  # both ways: the check is symmetric
+
+
+def _inside(short: List[str], long_: List[str]) -> bool:
+    """Most of ``long_`` is ``short``, found inside it ("helse og oppvekst" in "helse og oppvekstfag")."""
+    return 2 <= len(short) <= len(long_) and len(short) >= 0.6 * len(long_) and " ".join(short) in " ".join(long_)
