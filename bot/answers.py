@@ -150,6 +150,8 @@ def suggestion_text(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: st
     unmet = unmet_parts(s, c, labels, lang)
     if unmet:
         lines.append(f"   {t('does_not_fit', lang)}: {', '.join(unmet)}.")
+    if m.requires:
+        lines.append(f"   {t('requires', lang)}: {local(m.requires, lang)}")
     lines.append(f"   {t('funding', lang)}: {local(m.funding, lang)}")
     if m.uncertain:
         lines.append(f"   {t('uncertain', lang)}: {local(m.uncertain[0], lang)}")
@@ -165,6 +167,7 @@ def suggestion_card(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: st
         "id": m.id, "number": str(n), "title": m.title(lang), "period": period(m, lang),
         "why": ", ".join(why_parts(s, c, labels, lang)) + ".",
         "unmet": (", ".join(unmet) + ".") if unmet else "",
+        "requires": local(m.requires, lang) if m.requires else "",
         "funding": local(m.funding, lang),
         "uncertain": local(m.uncertain[0], lang) if m.uncertain else "",
         "url": m.sources[0] if m.sources else "",
@@ -173,7 +176,7 @@ def suggestion_card(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: st
     }
 
 
-CARD_LABELS = ("fits_because", "does_not_fit", "funding", "uncertain", "source")
+CARD_LABELS = ("fits_because", "does_not_fit", "requires", "funding", "uncertain", "source")
 
 
 def card_labels(lang: str) -> Dict[str, str]:
@@ -270,6 +273,8 @@ def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
     who = audience_line(m, labels, lang)
     if who:
         lines.append(who)
+    if m.requires:
+        lines.append(f"{t('requires', lang)}: {local(m.requires, lang)}")
     if m.credits:
         lines.append(t("credits_line", lang, n=m.credits))
     status = status_line(m, related, lang, today)
@@ -323,6 +328,8 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
                 # "Gjelder det …?" is answered by what it is, for whom, who applies and how the money
                 # flows (that is where "private barnehager får midler via kommunen" stands).
                 parts += [local(m.description, lang), audience_line(m, labels, lang)]
+                if m.requires:
+                    parts.append(f"{t('requires', lang)}: {local(m.requires, lang)}")
                 if "apply" not in kinds:  # else the apply part says it («kan assistenter søke?»)
                     parts.append(f"{t('apply', lang)}: {local(m.apply, lang)}")
                 if "funding" not in kinds:

@@ -24,6 +24,9 @@ SECTOR_NEIGHBOURS = {"sfo": "grunnskole", "ppt": "grunnskole", "grunnskole": "sf
 # Kinds that carry a measure (as opposed to a funding route) rank slightly higher.
 KIND_BONUS = {"kompetansepakke": 0.3, "program": 0.2, "arbeidsplassbasert": 0.2,
               "videreutdanning": 0.2, "lederutdanning": 0.2, "utdanning": 0.1}
+# A measure with an entry requirement (TiB needs another three-year education) ranks after an
+# equally good one without: many who ask will not meet it. The suggestion names the requirement.
+REQUIREMENT_PENALTY = 0.3
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ def evaluate(m: Measure, c: Criteria) -> Suggestion:
     if c.role and c.role in m.roles:
         score += 0.5
     score += KIND_BONUS.get(m.kind, 0.0)
+    if m.requires:
+        score -= REQUIREMENT_PENALTY
     return Suggestion(m, score, met, unmet, specific)
 
 

@@ -174,6 +174,7 @@ T: Dict[str, Dict[str, str]] = {
     },
     "funded_by": {"nb": "Kan finansieres gjennom: {names}.", "nn": "Kan finansierast gjennom: {names}."},
     "applies_to": {"nb": "Gjelder", "nn": "Gjeld"},
+    "requires": {"nb": "Krav for å delta", "nn": "Krav for å delta"},
     "for_roles": {"nb": "for {roles}", "nn": "for {roles}"},
     # direct answers to "gjelder det for SFO også?" (bot.eligibility)
     "verb_applies": {"nb": "gjelder", "nn": "gjeld"},

@@ -218,6 +218,7 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         funded_by=tuple(raw.get("funded_by") or ()),
         apply=ck.text(raw, mid, "apply") or {},
         deadlines=ck.text(raw, mid, "deadlines", required=False),
+        requires=ck.text(raw, mid, "requires", required=False),
         valid_from=ck.date(raw, mid, "valid_from"),
         valid_to=ck.date(raw, mid, "valid_to"),
         replaced_by=tuple(raw.get("replaced_by") or ()),

@@ -47,6 +47,8 @@ class Measure:
     credits: Optional[int] = None
     funded_by: Tuple[str, ...] = ()
     deadlines: Optional[Text] = None
+    # What a participant must already have («annen treårig barnefaglig utdanning»), where the sources say.
+    requires: Optional[Text] = None
     valid_from: Optional[date] = None
     valid_to: Optional[date] = None
     replaced_by: Tuple[str, ...] = ()

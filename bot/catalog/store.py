@@ -15,7 +15,7 @@ from bot.catalog.models import ConceptRow, MeasureFacetRow, MeasureRow, MetaRow,
 from bot.catalog.records import Catalog, Concept, Measure, Term
 
 FACETS = ("sectors", "roles", "themes", "duration")
-_TEXT_FIELDS = ("name", "short_name", "description", "funding", "apply", "deadlines")
+_TEXT_FIELDS = ("name", "short_name", "description", "funding", "apply", "deadlines", "requires")
 _LIST_FIELDS = ("aliases", "funded_by", "replaced_by", "sources")
 
 
@@ -54,7 +54,7 @@ def _row_to_measure(row: MeasureRow) -> Measure:
         valid_from=row.valid_from, valid_to=row.valid_to, last_checked=row.last_checked,
         source_file=row.source_file,
         name=c["name"], short_name=c.get("short_name"), description=c["description"],
-        funding=c["funding"], apply=c["apply"], deadlines=c.get("deadlines"),
+        funding=c["funding"], apply=c["apply"], deadlines=c.get("deadlines"), requires=c.get("requires"),
         abbreviation=c.get("abbreviation"),
         aliases=tuple(c.get("aliases") or ()), funded_by=tuple(c.get("funded_by") or ()),
         replaced_by=tuple(c.get("replaced_by") or ()), sources=tuple(c.get("sources") or ()),

@@ -31,6 +31,12 @@ def test_yes_for_a_sector_and_for_a_role(say):
         "Ja, Kollektiv ordning for barnehage og grunnskole (fra 2026) gjelder også for assistent."
 
 
+def test_a_yes_names_the_entry_requirement(say):
+    text = say("tilleggsutdanning-barnehagepedagogikk", roles=["assistent"])
+    assert text.startswith("Ja, ") and text.endswith(
+        "Krav for å delta: Annen treårig barnefaglig eller pedagogisk utdanning enn barnehagelærerutdanning.")
+
+
 def test_no_names_what_it_is_for_and_a_counterpart_that_covers_the_sector(say):
     assert say("kompetansepakke-barnehagemiljo", ["sfo"]) == (
         "Nei, Kompetansepakke: Trygt og godt barnehagemiljø gjelder barnehage, ikke SFO. "

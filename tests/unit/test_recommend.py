@@ -84,3 +84,20 @@ def test_every_sector_theme_and_audience_has_suggestions_or_a_relax_path(catalog
                     rec = recommend(measures, c, TODAY)
                     assert rec.suggestions, c
                     assert rec.full_matches or rec.relax, c
+
+
+def test_a_measure_with_an_entry_requirement_ranks_after_an_equal_one_and_names_it(catalog, measures):
+    from bot.answers import catalog_labels, suggestion_card, suggestion_text
+
+    c = Criteria(sector="barnehage", theme="kvalifisering", audience="individ", role="assistent",
+                 duration="flerarig")
+    rec = recommend(measures, c, TODAY)
+    order = [s.measure.id for s in rank(measures, c, TODAY)]
+    # TiB needs another three-year education; ABLU is made for assistants.
+    assert order.index("ablu") < order.index("tilleggsutdanning-barnehagepedagogikk")
+    assert rec.suggestions[0].measure.id != "tilleggsutdanning-barnehagepedagogikk"
+    tib = evaluate({m.id: m for m in measures}["tilleggsutdanning-barnehagepedagogikk"], c)
+    labels = catalog_labels(catalog)
+    assert "Krav for å delta: Annen treårig barnefaglig" in suggestion_text(1, tib, c, labels, "nb")
+    assert suggestion_card(1, tib, c, labels, "nn")["requires"].startswith("Anna treårig")
+    assert suggestion_card(1, rec.suggestions[0], c, labels, "nb")["requires"] == ""

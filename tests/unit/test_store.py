@@ -35,6 +35,7 @@ def test_roundtrip_keeps_every_field(loaded_store, catalog):
         assert b.name == m.name and b.sectors == tuple(sorted(m.sectors))
         assert b.uncertain == m.uncertain and b.sources == m.sources
         assert b.valid_to == m.valid_to and b.last_checked == m.last_checked
+        assert b.requires == m.requires and b.deadlines == m.deadlines
     assert {c.id: c for c in loaded_store.concepts()} == catalog.concepts  # scheme and aliases too
 
 

@@ -53,6 +53,7 @@
       cardsHeading: "Forslag",
       why: "Passer fordi",
       unmet: "Oppfyller ikke",
+      requires: "Krav for å delta",
       funding: "Finansiering",
       period: "Periode",
       uncertain: "Usikkert",
@@ -91,6 +92,7 @@
       cardsHeading: "Forslag",
       why: "Passar fordi",
       unmet: "Oppfyller ikkje",
+      requires: "Krav for å delta",
       funding: "Finansiering",
       period: "Periode",
       uncertain: "Usikkert",
@@ -640,6 +642,7 @@
       field(t.period, c.period, "kvw-period");
       field(L.fits_because || t.why, c.why);
       field(L.does_not_fit || t.unmet, c.unmet, "kvw-unmet");
+      field(L.requires || t.requires, c.requires, "kvw-requires");
       field(L.funding || t.funding, c.funding);
       field(L.uncertain || t.uncertain, c.uncertain, "kvw-uncertain");
       var href = c.url ? safeHttpUrl(c.url) : null;
@@ -850,13 +853,13 @@
     if (found) {
       var clean = found.cards.map(function (c) {
         var o = {};
-        ["id", "number", "title", "why", "unmet", "funding", "period", "uncertain", "url",
+        ["id", "number", "title", "why", "unmet", "requires", "funding", "period", "uncertain", "url",
           "source_label", "last_checked"].forEach(function (k) { o[k] = str(c[k]); });
         return o;
       });
       var labels = {};
       var src = found.labels && typeof found.labels === "object" ? found.labels : {};
-      ["fits_because", "does_not_fit", "funding", "uncertain", "source"].forEach(function (k) {
+      ["fits_because", "does_not_fit", "requires", "funding", "uncertain", "source"].forEach(function (k) {
         if (typeof src[k] === "string" && src[k]) labels[k] = src[k];
       });
       node = this.add({ k: "cards", cards: clean, labels: labels, feedback: {} });
