@@ -252,9 +252,10 @@ def names(ids: Sequence[str], measures: Dict[str, Measure], lang: str) -> str:
 
 
 def status_line(m: Measure, related: Dict[str, Measure], lang: str, today) -> str:
-    """Say plainly when an entry is not in force today: ended (and what replaced it) or not begun."""
+    """Say plainly when an entry is not in force today: ended (and what replaced it), not begun, or
+    not confirmed to go on after the 2026 change."""
     if m.is_current(today):
-        return ""
+        return t("in_doubt", lang) if m.in_doubt else ""
     if m.valid_from and m.valid_from > today:
         return t("not_yet", lang, date=format_date(m.valid_from, lang))
     replacements = names(m.replaced_by, related, lang)

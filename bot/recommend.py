@@ -27,6 +27,8 @@ KIND_BONUS = {"kompetansepakke": 0.3, "program": 0.2, "arbeidsplassbasert": 0.2,
 # A measure with an entry requirement (TiB needs another three-year education) ranks after an
 # equally good one without: many who ask will not meet it. The suggestion names the requirement.
 REQUIREMENT_PENALTY = 0.3
+# A measure whose continuation after the 2026 change is not confirmed ranks after confirmed ones.
+DOUBT_PENALTY = 0.5
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def evaluate(m: Measure, c: Criteria) -> Suggestion:
     score += KIND_BONUS.get(m.kind, 0.0)
     if m.requires:
         score -= REQUIREMENT_PENALTY
+    if m.in_doubt:
+        score -= DOUBT_PENALTY
     return Suggestion(m, score, met, unmet, specific)
 
 

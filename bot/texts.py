@@ -197,6 +197,8 @@ T: Dict[str, Dict[str, str]] = {
     },
     "current_now": {"nb": "Dette gjelder nå ({period}).", "nn": "Dette gjeld no ({period})."},
     "in_force": {"nb": "gjeldende", "nn": "gjeldande"},
+    "in_doubt": {"nb": "Om dette fortsatt gjelder etter endringene 1. januar 2026, er ikke bekreftet – se «Usikkert» under.",
+                 "nn": "Om dette framleis gjeld etter endringane 1. januar 2026, er ikkje stadfesta – sjå «Usikkert» under."},
     "no_deadline_short": {"nb": "Katalogen har ingen fast frist. Sjekk kilden eller spør statsforvalteren.",
                           "nn": "Katalogen har ingen fast frist. Sjekk kjelda eller spør statsforvaltaren."},
     "historic_ended": {"nb": "Dette er en tidligere ordning som ikke lenger gjelder ({period}).",

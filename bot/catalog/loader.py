@@ -224,6 +224,7 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         replaced_by=tuple(raw.get("replaced_by") or ()),
         uncertain=tuple(uncertain),
         recommend=bool(raw.get("recommend", True)),
+        in_doubt=bool(raw.get("in_doubt", False)),
         sources=ck.sources(raw, mid),
         last_checked=last_checked or date.min,
         source_file=ck.file,

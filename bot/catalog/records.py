@@ -53,6 +53,8 @@ class Measure:
     valid_to: Optional[date] = None
     replaced_by: Tuple[str, ...] = ()
     uncertain: Tuple[Text, ...] = ()
+    # Whether it still applies from 2026 (in its earlier form) is not confirmed: never "gjelder nå".
+    in_doubt: bool = False
     recommend: bool = True
     source_file: str = ""
 

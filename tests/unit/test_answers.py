@@ -69,3 +69,17 @@ def test_who_and_apply_together_say_who_applies_once(catalog):
     text = field_reply(["who", "apply"], [m], catalog.measures, "nb", TODAY).text
     assert text.count("Hvem søker") + text.count("Slik søker") <= 1, text
     assert m.apply["nb"] in text
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_an_entry_in_doubt_is_never_called_current(catalog, lang):
+    doubtful = [m for m in catalog.measures.values() if m.in_doubt]
+    assert {"vikarordning", "stipendordning", "laererspesialistutdanning"} <= {m.id for m in doubtful}
+    current = ("Dette gjelder nå", "Dette gjeld no")
+    for m in doubtful:
+        answers = [measure_details(m, catalog.measures, lang, TODAY).text]
+        answers += [field_reply(kind, [m], catalog.measures, lang, TODAY).text
+                    for kind in ("status", "apply", "funding", "deadlines")]
+        for text in answers:
+            assert not any(c in text for c in current), f"{m.id} ({lang}) is called current:\n{text}"
+            assert ("ikke bekreftet" if lang == "nb" else "ikkje stadfesta") in text, m.id
