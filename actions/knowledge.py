@@ -31,6 +31,8 @@ from kvnlu.questions import is_question
 FEATURED = ("kollektiv-barnehage-grunnskole", "videreutdanning-tilskudd-2026", "kollektiv-videregaende",
             "rekomp", "dekomp")
 MAX_LISTED = 3
+# A yes/no question («kan PP-rådgivere få …?», «får assistenter …?», «gjeld det …?»).
+YES_NO = re.compile(r"^\W*(kan|får|gjelder|gjeld|omfatter|er det|er den|har)\b", re.IGNORECASE)
 
 
 def _entities(tracker: Tracker, name: str) -> List[str]:
@@ -119,8 +121,9 @@ class KnowledgeAction(CatalogAction):
             reply = measure_details(measures[0], v.by_id, lang, now, v.labels)
         else:
             reply = field_reply(plan.fields, measures, v.by_id, lang, now, v.labels)
-            if "who" in plan.fields and len(measures) == 1:
-                # «Gjelder det for SFO også?»: a direct yes/no first, the "who" block after it.
+            if ("who" in plan.fields or YES_NO.match(text)) and len(measures) == 1:
+                # «Gjelder det for SFO også?», «kan PP-rådgivere få videreutdanning betalt?»: a direct
+                # yes/no about the sector or role named first, the asked part after it.
                 lead = verdict(measures[0], _named(tracker, "sector", v.parser), _named(tracker, "role", v.parser),
                                lang, v.labels, v.parser, v.measures, now, text)
                 if lead:

@@ -105,6 +105,8 @@ def verdict(m: Measure, sectors: Sequence[str], roles: Sequence[str], lang: str,
     fit = check(m, checked, roles, parser)
     if fit.covered and OWNERSHIP.search(question):
         return ""
+    if fit.covered and not roles and set(checked) <= _mentions(parser, [m.name] + ([m.short_name] if m.short_name else [])):
+        return ""  # «gjeld den kollektive ordninga for vidaregåande òg vidaregåande?»: its name says so
 
     def listed(group: str, ids: Sequence[str]) -> str:
         """'barnehage, grunnskole og SFO', in vocabulary order (the database sorts by id)."""

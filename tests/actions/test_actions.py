@@ -365,6 +365,15 @@ def test_eligibility_answers_say_no_and_uncertain_plainly(text, measure, entitie
     assert head == first
     assert rest.startswith(("Ny videreutdanningsordning", "Kollektiv ordning for vidaregåande"))  # the who block
 
+
+def test_a_yes_no_money_question_naming_a_role_gets_the_verdict_first():
+    from actions.knowledge import ActionAnswerFunding
+
+    t = tracker("kan PP-rådgivere få videreutdanning betalt?", intent="ask_funding",
+                entities=[{"entity": "role", "value": "pp_radgiver"}])
+    messages, _ = run(ActionAnswerFunding(), t)
+    assert texts(messages).startswith("Nei, Ny videreutdanningsordning (fra 2026) gjelder barnehage"), texts(messages)
+
 def test_concept_answer_in_nynorsk():
     t = tracker("kva er skilnaden på etterutdanning og vidareutdanning", intent="ask_concept",
                 slots={"language": "nn"})

@@ -31,6 +31,10 @@ def test_yes_for_a_sector_and_for_a_role(say):
         "Ja, Kollektiv ordning for barnehage og grunnskole (fra 2026) gjelder også for assistent."
 
 
+def test_no_verdict_when_the_name_already_says_it(say):
+    assert say("kollektiv-videregaende", ["videregaende"], lang="nn") == ""
+
+
 def test_a_yes_names_the_entry_requirement(say):
     text = say("tilleggsutdanning-barnehagepedagogikk", roles=["assistent"])
     assert text.startswith("Ja, ") and text.endswith(
