@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from bot.catalog.records import Catalog, Measure, Term, local
+from bot.catalog.records import Catalog, Measure, Term, Text, local
 from bot.recommend import Criteria, Recommendation, Suggestion
 from bot.texts import format_date, t
 
@@ -311,6 +311,15 @@ def audience_line(m: Measure, labels: Optional["Labels"], lang: str) -> str:
 FIELD_KINDS = ("status", "who", "apply", "funding", "deadlines")
 
 
+def notes_for(m: Measure, kinds: Sequence[str]) -> List[Text]:
+    """The uncertain notes that concern the asked parts (a note tagged with none concerns all):
+    «når er fristen?» gets the deadline note, not the budget estimate. An entry in doubt keeps all."""
+    about = list(m.uncertain_about) + [()] * (len(m.uncertain) - len(m.uncertain_about))
+    if m.in_doubt:
+        return list(m.uncertain)
+    return [u for u, a in zip(m.uncertain, about, strict=True) if not a or set(a) & set(kinds)]
+
+
 def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang: str, today,
                 labels: Optional["Labels"] = None) -> Reply:
     """Some fields ('status', 'who', 'apply', 'funding', 'deadlines') of one or more measures."""
@@ -347,7 +356,7 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
                     parts.append(t("funded_by", lang, names=names(m.funded_by, related, lang)))
         if status:
             parts.append(status)
-        for u in m.uncertain:
+        for u in notes_for(m, kinds):
             parts.append(f"{t('uncertain', lang)}: {local(u, lang)}")
         parts.append(source_line(m.sources, m.last_checked, lang))
         lines.append(f"{head}:\n" + "\n".join(p for p in parts if p))

@@ -29,6 +29,8 @@ from bot.catalog.records import (
 
 ENTRY_FILES = ("schemes.yml", "measures.yml", "packages.yml")
 VOCABULARY_FILE = "vocabulary.yml"
+# The parts of an answer an uncertain note can concern (bot.answers.field_reply).
+ANSWER_PARTS = ("status", "who", "apply", "funding", "deadlines")
 CONCEPTS_FILE = "concepts.yml"
 VOCABULARY_GROUPS = ("sectors", "roles", "themes", "audience", "anchoring", "duration")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -192,13 +194,19 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
     credits = raw.get("credits")
     if credits is not None and not isinstance(credits, int):
         ck.add(mid, "credits", "must be a whole number")
-    uncertain = []
+    uncertain, uncertain_about = [], []
     for i, u in enumerate(raw.get("uncertain") or []):
         t = ck.text({"u": u}, mid, "u")
         if t:
             uncertain.append(t)
         else:
             ck.add(mid, f"uncertain[{i}]", "needs nb and nn text")
+        about = u.get("about", []) if isinstance(u, dict) else []
+        if not isinstance(about, list) or not set(about) <= set(ANSWER_PARTS):
+            ck.add(mid, f"uncertain[{i}].about", f"must be a list of: {', '.join(ANSWER_PARTS)}")
+            about = []
+        if t:
+            uncertain_about.append(tuple(about))
     last_checked = ck.date(raw, mid, "last_checked", required=True)
     measure = Measure(
         id=mid,
@@ -223,6 +231,7 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         valid_to=ck.date(raw, mid, "valid_to"),
         replaced_by=tuple(raw.get("replaced_by") or ()),
         uncertain=tuple(uncertain),
+        uncertain_about=tuple(uncertain_about),
         recommend=bool(raw.get("recommend", True)),
         in_doubt=bool(raw.get("in_doubt", False)),
         sources=ck.sources(raw, mid),

@@ -53,6 +53,9 @@ class Measure:
     valid_to: Optional[date] = None
     replaced_by: Tuple[str, ...] = ()
     uncertain: Tuple[Text, ...] = ()
+    # Per uncertain note, the answer parts it concerns (deadlines, apply, funding, who, status); a
+    # note without any is shown with every part.
+    uncertain_about: Tuple[Tuple[str, ...], ...] = ()
     # Whether it still applies from 2026 (in its earlier form) is not confirmed: never "gjelder nå".
     in_doubt: bool = False
     recommend: bool = True

@@ -34,6 +34,7 @@ def _measure_to_row(m: Measure) -> MeasureRow:
     content["abbreviation"] = m.abbreviation
     content["uncertain"] = [dict(u) for u in m.uncertain]
     content["in_doubt"] = m.in_doubt
+    content["uncertain_about"] = [list(a) for a in m.uncertain_about]
     row = MeasureRow(
         id=m.id, kind=m.kind, form=m.form, credits=m.credits, recommend=m.recommend,
         valid_from=m.valid_from, valid_to=m.valid_to, last_checked=m.last_checked,
@@ -60,6 +61,7 @@ def _row_to_measure(row: MeasureRow) -> Measure:
         aliases=tuple(c.get("aliases") or ()), funded_by=tuple(c.get("funded_by") or ()),
         replaced_by=tuple(c.get("replaced_by") or ()), sources=tuple(c.get("sources") or ()),
         uncertain=tuple(c.get("uncertain") or ()), in_doubt=bool(c.get("in_doubt")),
+        uncertain_about=tuple(tuple(a) for a in c.get("uncertain_about") or ()),
         sectors=tuple(sorted(facets["sectors"])), roles=tuple(sorted(facets["roles"])),
         themes=tuple(sorted(facets["themes"])), duration=tuple(sorted(facets["duration"])),
     )

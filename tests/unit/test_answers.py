@@ -83,3 +83,14 @@ def test_an_entry_in_doubt_is_never_called_current(catalog, lang):
         for text in answers:
             assert not any(c in text for c in current), f"{m.id} ({lang}) is called current:\n{text}"
             assert ("ikke bekreftet" if lang == "nb" else "ikkje stadfesta") in text, m.id
+
+
+def test_a_field_answer_shows_the_uncertain_notes_about_that_field(catalog):
+    m = catalog.measures["videreutdanning-tilskudd-2026"]
+    deadline = field_reply("deadlines", [m], catalog.measures, "nb", TODAY).text
+    assert "Søknadsfrister og søknadsvei for 2026 er ikke bekreftet" in deadline
+    assert "152 mill." not in deadline  # the budget estimate is about money, not the deadline
+    money = field_reply("funding", [m], catalog.measures, "nb", TODAY).text
+    assert "152 mill." in money and "75 %" in money
+    details = measure_details(m, catalog.measures, "nb", TODAY).text
+    assert details.count("Usikkert:") == len(m.uncertain)  # the whole picture keeps every note
