@@ -49,14 +49,17 @@ class Labels:
 
     def __init__(self, terms: Dict[str, List[Term]]):
         self._labels = {(g, term.id): term.label for g, ts in terms.items() for term in ts}
+        self._short = {(g, term.id): term.short for g, ts in terms.items() for term in ts if term.short}
 
     def get(self, group: str, value: Optional[str], lang: str) -> str:
         label = self._labels.get((group, value or ""))
         return local(label, lang) if label else (value or "")
 
     def short(self, group: str, value: Optional[str], lang: str) -> str:
-        """Label without the explanation in brackets: 'leder (styrer, rektor)' → 'leder'."""
-        return self.get(group, value, lang).split(" (")[0]
+        """The term's short label ('språk' for 'språk, lesing og skriving'), else the label without
+        the explanation in brackets: 'leder (styrer, rektor)' → 'leder'."""
+        short = self._short.get((group, value or ""))
+        return local(short, lang) if short else self.get(group, value, lang).split(" (")[0]
 
 
 GROUP_OF = {"sector": "sectors", "role": "roles", "theme": "themes", "audience": "audience",
@@ -183,8 +186,9 @@ def card_labels(lang: str) -> Dict[str, str]:
     return {k: t(k, lang) for k in CARD_LABELS}
 
 
-def result_buttons(count: int, lang: str, more: bool) -> List[Button]:
-    buttons = [button(t("btn_more_about", lang, n=1), "more_about", number="1")] if count else []
+def result_buttons(count: int, lang: str, more: bool, first: int = 1) -> List[Button]:
+    """``first``: the number of the first suggestion shown (4 after «Vis flere»)."""
+    buttons = [button(t("btn_more_about", lang, n=first), "more_about", number=str(first))] if count else []
     buttons.append(button(t("btn_apply", lang), "ask_apply"))
     if more:
         buttons.append(button(t("btn_show_more", lang), "show_more"))
@@ -221,7 +225,7 @@ def results_reply(rec: Recommendation, labels: Labels, lang: str, offset: int = 
     if rec.full_matches == 0 and rec.relax:
         foot.append(t("relax_question", lang))
         buttons += relax_buttons(rec.relax, labels, lang)
-    buttons += result_buttons(len(shown), lang, more)
+    buttons += result_buttons(len(shown), lang, more, first=offset + 1)
     return Reply("\n\n".join(head + body + foot), buttons, cards=cards,
                  header="\n\n".join(head), footer="\n\n".join(foot) or t("next_step", lang))
 

@@ -74,6 +74,10 @@ class _Checker:
         if not isinstance(value, dict):
             self.add(entry, field, "must be a mapping with 'nb' and 'nn'")
             return None
+        extra = [k for k in value if k not in LANGS]
+        if extra:
+            # `{nb: språk, lesing og skriving, nn: …}` is cut at the comma: quote such texts.
+            self.add(entry, field, f"unexpected key '{extra[0]}' (quote a text that contains a comma)")
         out = {}
         for lang in LANGS:
             s = value.get(lang)
@@ -168,9 +172,14 @@ def _load_vocabulary(path: Path, problems: List[Problem]) -> Dict[str, List[Term
             if not isinstance(syns, list) or not syns:
                 ck.add(tid, "synonyms", "needs at least one synonym")
                 syns = []
+            for s in syns:  # (answers may be bare numbers: «3» to "how many is it for?")
+                if str(s).strip().isdigit():
+                    # `[…, 1,5 år, …]` in a YAML list is the two items "1" and "5 år": quote it.
+                    ck.add(tid, "synonyms", f"'{s}' is only a number (a comma inside an unquoted item?)")
             terms.setdefault(group, []).append(
                 Term(group, tid, label or {}, tuple(str(s).lower() for s in syns),
-                     tuple(str(s).lower() for s in raw.get("answer_synonyms") or []))
+                     tuple(str(s).lower() for s in raw.get("answer_synonyms") or []),
+                     ck.text(raw, tid, "short", required=False))
             )
     if "sectors" in terms and tuple(t.id for t in terms["sectors"]) != SECTORS:
         ck.add("sectors", "id", f"sector ids must be exactly {', '.join(SECTORS)}")
@@ -196,7 +205,7 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         ck.add(mid, "credits", "must be a whole number")
     uncertain, uncertain_about = [], []
     for i, u in enumerate(raw.get("uncertain") or []):
-        t = ck.text({"u": u}, mid, "u")
+        t = ck.text({"u": {k: v for k, v in u.items() if k != "about"} if isinstance(u, dict) else u}, mid, "u")
         if t:
             uncertain.append(t)
         else:

@@ -92,6 +92,9 @@ class Term:
     label: Text
     synonyms: Tuple[str, ...] = ()
     answer_synonyms: Tuple[str, ...] = ()
+    # The label in summaries and notes ("språk" for "språk, lesing og skriving"); default: the label
+    # without its explanation in brackets.
+    short: Optional[Text] = None
 
 
 @dataclass

@@ -94,3 +94,13 @@ def test_a_field_answer_shows_the_uncertain_notes_about_that_field(catalog):
     assert "152 mill." in money and "75 %" in money
     details = measure_details(m, catalog.measures, "nb", TODAY).text
     assert details.count("Usikkert:") == len(m.uncertain)  # the whole picture keeps every note
+
+
+def test_the_more_about_button_names_the_first_suggestion_on_the_page(catalog, measures):
+    from bot.answers import catalog_labels, results_reply
+    from bot.recommend import Criteria, recommend
+
+    c = Criteria(sector="barnehage", theme="sprak", audience="alle", duration="flerarig")
+    reply = results_reply(recommend(measures, c, TODAY, offset=3), catalog_labels(catalog), "nb", offset=3)
+    first = reply.buttons[0]
+    assert first["title"] == "Fortell mer om 4" and '"number": "4"' in first["payload"]

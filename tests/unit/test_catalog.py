@@ -90,6 +90,17 @@ def test_dead_reference_is_an_error(catalog_copy):
     assert "field 'replaced_by': refers to unknown entry 'finnes-ikke'" in msg
 
 
+def test_a_synonym_that_is_only_a_number_is_an_error(catalog_copy):
+    _edit(catalog_copy / "vocabulary.yml", lambda d: d["duration"][2]["synonyms"].append(1))
+    assert "field 'synonyms': '1' is only a number" in _problems(catalog_copy)
+
+
+def test_a_label_cut_at_an_unquoted_comma_is_an_error(catalog_copy):
+    _edit(catalog_copy / "vocabulary.yml",
+          lambda d: d["themes"][0]["label"].update({"lesing og skriving": None}))
+    assert "field 'label': unexpected key 'lesing og skriving'" in _problems(catalog_copy)
+
+
 def test_a_concepts_scheme_must_exist(catalog_copy):
     _edit(catalog_copy / "concepts.yml", lambda d: d["concepts"][0].update(scheme="finnes-ikke"))
     msg = _problems(catalog_copy)

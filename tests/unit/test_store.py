@@ -46,8 +46,9 @@ def test_sector_query_returns_only_that_sector(loaded_store):
     assert loaded_store.measures_for_sector("x' OR '1'='1") == []
 
 
-def test_terms_and_concepts_are_stored(loaded_store):
+def test_terms_and_concepts_are_stored(loaded_store, catalog):
     terms = loaded_store.terms()
+    assert terms == catalog.terms  # labels, synonyms, answer synonyms and short labels
     assert [t.id for t in terms["sectors"]][:2] == ["barnehage", "grunnskole"]
     assert any(c.id == "etterutdanning-videreutdanning" for c in loaded_store.concepts())
     assert loaded_store.content_hash()
