@@ -43,7 +43,10 @@ DIGRESSIONS = {
     "summarize", "more_about", "show_more", "change_answer",
 }
 # Questions answered with buttons from the start (few, fixed choices).
-BUTTON_SLOTS = {"audience", "anchoring", "duration"}
+BUTTON_SLOTS = {"sector", "audience", "anchoring", "duration"}
+# At least this many theme buttons: a sector with few theme-specific measures (SFO) gets the most
+# common themes of all sectors after its own (measures "for any theme" fit them too).
+MIN_THEME_BUTTONS = 4
 SUGGESTION_LIMIT = 3
 # Answers recognised when they come to another question than the open one (not anchoring: «nei»).
 OTHER_ANSWER_SLOTS = ("audience", "duration", "theme", "role", "sector")
@@ -62,8 +65,11 @@ def _previous_value(tracker: Tracker, slot: str) -> Optional[str]:
     return None
 
 
-# Words that say an earlier answer was wrong or is changed.
-_CORRECTION_WORDS = r"\b(forresten|feil|endre|endra|rette|retting|heller|i stedet|istedet|istedenfor|i staden)\b"
+# Words that say an earlier answer was wrong or is changed; also «det gjelder SFO» and «ikke skolen».
+_PLACES = r"(skole\w*|skule\w*|barnehage\w*|sfo|ppt|pp-\w+|vgs|videreg\w*|vidareg\w*|lærebedrift\w*)"
+_CORRECTION_WORDS = (r"\b(forresten|feil|endre|endra|rette|retting|heller|i stedet|istedet|istedenfor|i staden|vent)\b|"
+                     r"\b(det gjelder|det gjeld|gjelder egentlig|gjeld eigentleg) (for |i |på )?" + _PLACES + r"|"
+                     r"\b(ikke|ikkje) (i |på |for )?" + _PLACES)
 # A message that corrects an earlier answer rather than describing a new need.
 CORRECTION = re.compile(r"^\W*(nei|neida|nja|nope)\b|" + _CORRECTION_WORDS, re.IGNORECASE)
 # The user says something about themselves or that an answer was wrong (not only «nei», which
@@ -106,12 +112,23 @@ class ValidateAdvisorForm(FormValidationAction):
         intent, confidence = latest_intent(tracker)
         digression = intent in DIGRESSIONS and confidence >= 0.6
         value = view().parser.parse(slot, text, intent)
+        others = {e.get("entity"): str(e.get("value")) for e in latest_entities(tracker)
+                  if e.get("entity") in FORM_SLOTS and e.get("entity") != slot}
+        before = {s: _previous_value(tracker, s) for s in others}  # (the slot mappings already set them)
+        if SELF_CORRECTION.search(text) and any(before[s] not in (None, v) for s, v in others.items()):
+            return {}  # «nei vent, det gjelder SFO» corrects an earlier answer; it does not answer this one
         # A short message that fits the open question is an answer, whatever the intent guess.
         if value and (not digression or len(text.split()) <= 4):
             return {slot: value}
-        entities = {e.get("entity") for e in latest_entities(tracker)}
-        if digression or entities & set(FORM_SLOTS):
-            return {}  # a question (answered by the rules) or a correction of another slot
+        if digression:
+            return {}  # a question, answered by the rules
+        if others:
+            # The answer to another question (the slot mappings take it): say so, then ask again.
+            new = [s for s in FORM_SLOTS if s in others and not before[s] and view().parser.is_valid(s, others[s])]
+            if new:
+                labels = [view().labels.short(SLOT_GROUP[s], others[s], language(tracker)) for s in new]
+                dispatcher.utter_message(text=t("noted", language(tracker), values=join_and(labels)))
+            return {}
         other = self._answer_to_another_question(slot, text, dispatcher, tracker)
         if other:
             return other
@@ -176,17 +193,23 @@ class ValidateAdvisorForm(FormValidationAction):
         return out
 
     @staticmethod
-    def _names_backers(tracker: Tracker) -> bool:
-        """An answer to the anchoring question names who stands behind the need («rektor og fylket
-        er med», «styrer har godkjent», «leiaren vår og kommunalsjefen står bak»): the roles and
-        places in it say who supports the need, not that the user's role or sector changed – unless
-        the user says so («forresten er jeg assistent», «vi er en SFO»)."""
-        if tracker.get_slot("requested_slot") != "anchoring":
+    def _in_passing(tracker: Tracker, slot: str) -> bool:
+        """A role or place named in an answer to another question («rektor og fylket er med» to the
+        anchoring question, «veiledning av lærere» to the theme question, «alle ansatte på skolene»
+        to who it is for) names people and places the user talks about: it does not change an
+        earlier answer – unless the user speaks about themselves or a mistake («forresten er jeg
+        assistent», «nei vent, det gjelder SFO», «vi er …»). At the anchoring question it does not
+        fill an empty one either: there it names who backs the need."""
+        requested = tracker.get_slot("requested_slot")
+        text = latest_text(tracker)
+        if not requested or requested == slot or text.startswith("/"):
             return False
-        return not SELF_CORRECTION.search(latest_text(tracker))
+        if SELF_CORRECTION.search(text) or (requested != "anchoring" and CORRECTION.search(text)):
+            return False
+        return requested == "anchoring" or bool(_previous_value(tracker, slot))
 
     async def validate_sector(self, value, dispatcher, tracker, domain):
-        if self._names_backers(tracker):
+        if self._in_passing(tracker, "sector"):
             return {"sector": _previous_value(tracker, "sector")}
         out = self._validate("sector", value, dispatcher, tracker)
         role = tracker.slots.get("role")
@@ -202,7 +225,7 @@ class ValidateAdvisorForm(FormValidationAction):
         return self._validate("audience", value, dispatcher, tracker)
 
     async def validate_role(self, value, dispatcher, tracker, domain):
-        if self._names_backers(tracker):
+        if self._in_passing(tracker, "role"):
             return {"role": _previous_value(tracker, "role")}
         out = self._validate("role", value, dispatcher, tracker)
         role = out.get("role")
@@ -264,7 +287,11 @@ class ActionAskTheme(AskSlotAction):
         if fails >= 2:
             return super().choices(tracker, fails)
         v = view()
-        return themes_for(v.measures, tracker.get_slot("sector"), today(), v.parser.ids("themes"))
+        order = v.parser.ids("themes")
+        own = themes_for(v.measures, tracker.get_slot("sector"), today(), order)
+        if len(own) >= MIN_THEME_BUTTONS:
+            return own
+        return own + [x for x in themes_for(v.measures, None, today(), order) if x not in own][:MIN_THEME_BUTTONS - len(own)]
 
     def name(self) -> str:
         return "action_ask_theme"

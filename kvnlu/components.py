@@ -39,6 +39,7 @@ from kvnlu.matcher import (
     normalize,
     ppt_or_its_partner,
     sector_of_hyphenated_role,
+    self_named_role,
     tokenize,
     vocabulary_entries,
 )
@@ -153,7 +154,8 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
                 "end": m.end,
                 "confidence_entity": 1.0 if m.quality >= 3 else 0.8,
             }
-            for m in ppt_or_its_partner(sector_of_hyphenated_role(self._matcher.find(tokens, text), self._matcher, text))
+            for m in self_named_role(ppt_or_its_partner(
+                sector_of_hyphenated_role(self._matcher.find(tokens, text), self._matcher, text)), text)
         ]
 
 

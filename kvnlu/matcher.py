@@ -249,6 +249,22 @@ def ppt_or_its_partner(matches: List[Match]) -> List[Match]:
     return [m for m in matches if m.entity != "sector" or m.value == first]
 
 
+# «jeg er assistent», «eg jobbar som fagarbeidar», «er ansatt som lærer»: the role is the user's own.
+SELF_ROLE = re.compile(
+    r"\b(?:(?:jeg|eg) (?:er|jobber som|jobbar som|arbeider som|arbeidar som)|"
+    r"(?:jobber|jobbar|arbeider|arbeidar|er ansatt|er tilsett) som)(?: en| ein| ei)?\s*$", re.IGNORECASE)
+
+
+def self_named_role(matches: List[Match], text: str) -> List[Match]:
+    """When the user names their own role («jeg er assistent i bhg … har ikke spurt styrer»), the
+    other roles in the message are people they talk about, not a role of theirs: they are dropped
+    (Rasa would keep the last one). ``text`` is the text the offsets point into."""
+    own = [m for m in matches if m.entity == "role" and SELF_ROLE.search(text[max(0, m.start - 30):m.start])]
+    if len(own) != 1:
+        return matches
+    return [m for m in matches if m.entity != "role" or m is own[0]]
+
+
 def match_text(matcher: VocabularyMatcher, text: str) -> List[Match]:
     """Tokenize ``text`` (no lemmas) and match it."""
     norm = normalize(text)

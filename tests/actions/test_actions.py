@@ -113,6 +113,19 @@ def test_the_theme_question_offers_the_sectors_themes_as_buttons_from_the_start(
     assert "Velg et tema under" in messages[0]["text"]
     messages, _ = run(ActionAskTheme(), tracker(slots={"requested_slot": "theme", "failed_attempts": 2}))
     assert len(messages[0]["buttons"]) == 14  # every theme after two misses
+    messages, _ = run(ActionAskTheme(), tracker(slots={"requested_slot": "theme", "sector": "sfo"}))
+    assert len(messages[0]["buttons"]) >= 4  # few SFO-specific themes: the common ones follow
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert all("(" not in x or x.endswith(")") for x in titles), titles  # labels are never cut
+
+
+def test_the_sector_question_has_a_button_per_sector():
+    from actions.advice import ActionAskSector
+
+    messages, _ = run(ActionAskSector(), tracker(slots={"requested_slot": "sector"}))
+    assert [b["payload"] for b in messages[0]["buttons"]][:2] == ['/inform{"sector": "barnehage"}',
+                                                               '/inform{"sector": "grunnskole"}']
+    assert len(messages[0]["buttons"]) == 6
 
 
 @pytest.mark.parametrize("text, slot, value", [
@@ -175,6 +188,40 @@ def test_a_role_correction_at_the_anchoring_question_still_changes_the_role():
     messages, events = run(ValidateAdvisorForm(), t)
     assert SlotSet("role", "assistent") in events
     assert "Da endrer jeg rolle til" in texts(messages)
+
+
+@pytest.mark.parametrize("text, requested, slot, before, after, entity", [
+    ("veiledning av lærere", "theme", "role", "pp_radgiver", "laerer", "role"),
+    ("alle ansatte på skolene", "audience", "sector", "videregaende", "grunnskole", "sector"),
+])
+def test_a_role_or_place_named_in_another_answer_does_not_change_an_earlier_answer(
+        text, requested, slot, before, after, entity):
+    previous = [{"event": "user", "text": "før"}, {"event": "slot", "name": slot, "value": before}]
+    t = tracker(text, slots={"requested_slot": requested, "sector": "ppt", slot: before},
+                extracted={slot: after}, entities=[{"entity": entity, "value": after}], events=previous)
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet(slot, before) in events and SlotSet(slot, after) not in events
+    assert "endr" not in texts(messages)
+
+
+def test_a_correction_at_the_anchoring_question_changes_the_sector_and_is_not_an_answer():
+    previous = [{"event": "user", "text": "skole"}, {"event": "slot", "name": "sector", "value": "grunnskole"}]
+    t = tracker("nei vent, det gjelder SFO", slots={"requested_slot": "anchoring", "sector": "grunnskole",
+                                                 "theme": "sprak", "audience": "alle"},
+                extracted={"sector": "sfo"}, entities=[{"entity": "sector", "value": "sfo"}], events=previous)
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("sector", "sfo") in events
+    assert not any(e.get("name") == "anchoring" for e in events)  # «nei» here is not «ikke forankret»
+    assert "Da endrer jeg sektor til SFO" in texts(messages)
+
+
+def test_an_answer_to_another_question_found_by_the_entities_is_acknowledged():
+    t = tracker("de nyutdannede, og vi tenker to år", slots={"requested_slot": "audience", "sector": "barnehage",
+                                                           "theme": "veiledning"},
+                extracted={"duration": "flerarig"}, entities=[{"entity": "duration", "value": "flerarig"}])
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("duration", "flerarig") in events
+    assert "Du skrev flere år – det har jeg notert." in texts(messages)
 
 
 def test_typed_intent_payload_with_unknown_value_is_rejected():

@@ -21,6 +21,7 @@ from kvnlu.matcher import (
     match_text,
     ppt_or_its_partner,
     sector_of_hyphenated_role,
+    self_named_role,
     vocabulary_entries,
 )
 from tests.conftest import CATALOG_DIR
@@ -165,3 +166,13 @@ def test_a_role_written_with_a_sector_in_front_names_the_sector(entity_matcher, 
     norm = text.lower()
     found = sector_of_hyphenated_role(match_text(entity_matcher, text), entity_matcher, norm)
     assert [(x.entity, x.value) for x in found if x.entity in ("sector", "role")] == expected
+
+
+@pytest.mark.parametrize("text,roles", [
+    ("jeg er assistent i bhg og vil ta fagbrev, har ikke spurt styrer", ["assistent"]),
+    ("eg jobbar som fagarbeidar i SFO, og rektor er positiv", ["fagarbeider"]),
+    ("rektor vil at lærerne skal lære mer om vurdering", ["leder", "laerer"]),  # no own role: both stay
+])
+def test_a_role_the_user_gives_as_their_own_wins_over_roles_they_mention(entity_matcher, text, roles):
+    found = self_named_role(match_text(entity_matcher, text), text.lower())
+    assert [x.value for x in found if x.entity == "role"] == roles
