@@ -193,7 +193,9 @@ def recommend(measures: Sequence[Measure], c: Criteria, today: date,
     rec = Recommendation(c, shown, pool, len(full))
     if not full:
         counts: Dict[str, int] = {}
-        for s in ranked[:10]:
+        # What stops the suggestions the user sees (they fail on duration: say duration, even if
+        # measures further down fail on the theme).
+        for s in shown or ranked[:10]:
             for k in s.unmet:
                 counts[k] = counts.get(k, 0) + 1
         rec.blocking = max(counts, key=lambda k: (counts[k], -CRITERIA.index(k))) if counts else None

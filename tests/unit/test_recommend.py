@@ -59,10 +59,22 @@ def test_no_full_match_names_the_blocking_criterion_and_a_relax_path(measures):
     rec = recommend(measures, c, TODAY)
     assert rec.full_matches == 0
     assert rec.blocking in ("duration", "theme", "role", "form")
+    # The blocker named is what most of the shown suggestions miss (here: the duration).
+    missed = [k for s in rec.suggestions for k in s.unmet]
+    assert missed.count(rec.blocking) == max(missed.count(k) for k in set(missed))
+    assert rec.blocking == "duration"
     assert rec.relax, "a relax option must be offered"
     for option in rec.relax:
         assert recommend(measures, c.replace(**option), TODAY).full_matches >= 1
     assert "anchor_first" in rec.advice and "over_time" in rec.advice
+
+
+def test_the_blocker_is_what_the_shown_suggestions_miss(measures):
+    # All three shown miss the duration; measures further down miss the theme (it said «tema»).
+    rec = recommend(measures, Criteria(sector="barnehage", theme="realfag", audience="individ",
+                                       duration="flerarig"), TODAY)
+    assert rec.full_matches == 0 and all(s.unmet == ("duration",) for s in rec.suggestions)
+    assert rec.blocking == "duration"
 
 
 def test_show_more_pages_without_repeats(measures):
