@@ -72,3 +72,13 @@ def test_heldout_set_is_never_trained_on():
         for held in parse_examples(path):
             leaks += [(path.name, held.text, t) for t in train if near_duplicate(held.text, t)]
     assert not leaks, leaks[:10]
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("Forslag til tiltak", "request_measures"),
+    ("forslag til tiltak", "request_measures"),
+    ("Hva kan du hjelpe med?", "ask_help"),
+    ("har eg krav på det då?", "ask_apply"),
+])
+def test_typed_button_titles_and_rights_questions(parse, text, intent):
+    assert parse(text)["intent"]["name"] == intent
