@@ -18,7 +18,15 @@ from actions.common import (
     today,
     view,
 )
-from bot.answers import Reply, button, field_reply, measure_details, short_label, source_line
+from bot.answers import (
+    Reply,
+    button,
+    field_reply,
+    measure_details,
+    replacement_buttons,
+    short_label,
+    source_line,
+)
 from bot.catalog.records import local
 from bot.eligibility import verdict
 from bot.qa import plan_answer
@@ -128,8 +136,9 @@ class KnowledgeAction(CatalogAction):
                                lang, v.labels, v.parser, v.measures, now, text)
                 if lead:
                     reply.text = f"{lead}\n\n{reply.text}"
-            reply.buttons = [button(t(label, lang), intent) for f, label, intent in OTHER_FIELDS
-                             if f not in plan.fields]
+            reply.buttons = replacement_buttons(measures[0], v.by_id, lang, now) if len(measures) == 1 else []
+            reply.buttons += [button(t(label, lang), intent) for f, label, intent in OTHER_FIELDS
+                              if f not in plan.fields]
         if in_form:
             reply = Reply(reply.text + "\n\n" + t("resume", lang))
         send(dispatcher, reply)

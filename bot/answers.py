@@ -294,9 +294,19 @@ def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
     for u in m.uncertain:
         lines.append(f"{t('uncertain', lang)}: {local(u, lang)}")
     lines.append(source_line(m.sources, m.last_checked, lang))
-    buttons = [button(t("btn_apply", lang), "ask_apply"), button(t("btn_funding", lang), "ask_funding"),
-               button(t("btn_deadline", lang), "ask_deadline")]
+    buttons = replacement_buttons(m, related, lang, today) or [
+        button(t("btn_apply", lang), "ask_apply"), button(t("btn_funding", lang), "ask_funding"),
+        button(t("btn_deadline", lang), "ask_deadline")]
     return Reply("\n\n".join(lines), buttons)
+
+
+def replacement_buttons(m: Measure, related: Dict[str, Measure], lang: str, today) -> List[Button]:
+    """For an entry that has ended: one button per scheme that replaced it («og hva gjelder nå?»
+    after Rekomp leads on to the 2026 scheme)."""
+    if m.is_current(today):
+        return []
+    return [button(short_label(t("btn_about", lang, name=related[r].title(lang))), "ask_measure", measure=r)
+            for r in m.replaced_by if r in related]
 
 
 def audience_line(m: Measure, labels: Optional["Labels"], lang: str) -> str:

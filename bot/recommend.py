@@ -167,10 +167,12 @@ def _relax_options(measures: Sequence[Measure], c: Criteria, today: date) -> Lis
 def advice_for(c: Criteria, shown: Sequence[Suggestion]) -> List[str]:
     """Advice codes from Udir's success factors, given the answers."""
     advice = []
+    # For one person's own course the anchoring advice is about leader and owner, not a behovsmelding.
+    own = "_individual" if c.audience == "individ" else ""
     if c.anchoring == "ikke":
-        advice.append("anchor_first")
+        advice.append("anchor_first" + own)
     elif c.anchoring == "delvis":
-        advice.append("anchor_more")
+        advice.append("anchor_more" + own)
     if c.duration == "kort":
         advice.append("over_time")
     if c.audience == "alle" and any(s.measure.form == "individuell" for s in shown):

@@ -122,6 +122,14 @@ T: Dict[str, Dict[str, str]] = {
         "nb": "Råd: Forankring er en av de viktigste suksessfaktorene. Ta behovet med til eier og ledelse, og la de ansatte være med på å beskrive det, før dere velger tiltak eller melder behov.",
         "nn": "Råd: Forankring er ein av dei viktigaste suksessfaktorane. Ta behovet med til eigar og leiing, og la dei tilsette vere med på å skildre det, før de vel tiltak eller melder behov.",
     },
+    "advice_anchor_first_individual": {
+        "nb": "Råd: Snakk med leder og eier om behovet før du søker. Når det også er et behov for arbeidsplassen, er det lettere å få fri og støtte, og det du lærer, kommer flere til gode.",
+        "nn": "Råd: Snakk med leiaren og eigar om behovet før du søkjer. Når det òg er eit behov for arbeidsplassen, er det lettare å få fri og støtte, og det du lærer, kjem fleire til gode.",
+    },
+    "advice_anchor_more_individual": {
+        "nb": "Råd: Behovet er delvis forankret. Avklar med leder og eier at det også er et behov for arbeidsplassen – da er det lettere å få fri og støtte.",
+        "nn": "Råd: Behovet er delvis forankra. Avklar med leiaren og eigar at det òg er eit behov for arbeidsplassen – då er det lettare å få fri og støtte.",
+    },
     "advice_anchor_more": {
         "nb": "Råd: Behovet er delvis forankret. Få med eier (og de ansatte) før dere melder behov – det gjør tiltaket mer varig.",
         "nn": "Råd: Behovet er delvis forankra. Få med eigar (og dei tilsette) før de melder behov – det gjer tiltaket meir varig.",
@@ -140,6 +148,7 @@ T: Dict[str, Dict[str, str]] = {
     },
     # buttons
     "btn_more_about": {"nb": "Fortell mer om {n}", "nn": "Fortel meir om {n}"},
+    "btn_about": {"nb": "Om {name}", "nn": "Om {name}"},
     "btn_apply": {"nb": "Hvordan søker vi?", "nn": "Korleis søkjer vi?"},
     "btn_show_more": {"nb": "Vis flere", "nn": "Vis fleire"},
     "btn_change": {"nb": "Endre et svar", "nn": "Endre eit svar"},

@@ -104,3 +104,11 @@ def test_the_more_about_button_names_the_first_suggestion_on_the_page(catalog, m
     reply = results_reply(recommend(measures, c, TODAY, offset=3), catalog_labels(catalog), "nb", offset=3)
     first = reply.buttons[0]
     assert first["title"] == "Fortell mer om 4" and '"number": "4"' in first["payload"]
+
+
+def test_an_ended_scheme_offers_what_replaced_it_as_buttons(catalog):
+    rekomp = catalog.measures["rekomp"]
+    reply = measure_details(rekomp, catalog.measures, "nb", TODAY)
+    payloads = [b["payload"] for b in reply.buttons]
+    assert payloads and all(p.startswith('/ask_measure{"measure": "') for p in payloads)
+    assert any(r in p for r in rekomp.replaced_by for p in payloads)

@@ -113,3 +113,13 @@ def test_a_measure_with_an_entry_requirement_ranks_after_an_equal_one_and_names_
     assert "Krav for å delta: Annen treårig barnefaglig" in suggestion_text(1, tib, c, labels, "nb")
     assert suggestion_card(1, tib, c, labels, "nn")["requires"].startswith("Anna treårig")
     assert suggestion_card(1, rec.suggestions[0], c, labels, "nb")["requires"] == ""
+
+
+def test_anchoring_advice_for_ones_own_course_is_about_leader_and_owner(measures):
+    from bot.texts import t
+
+    c = Criteria(sector="barnehage", theme="sprak", audience="individ", role="barnehagelaerer", anchoring="ikke")
+    rec = recommend(measures, c, TODAY)
+    assert "anchor_first_individual" in rec.advice and "anchor_first" not in rec.advice
+    assert "melder behov" not in t("advice_anchor_first_individual", "nb")
+    assert recommend(measures, c.replace(anchoring="delvis"), TODAY).advice[0] == "anchor_more_individual"
