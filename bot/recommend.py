@@ -189,8 +189,8 @@ def recommend(measures: Sequence[Measure], c: Criteria, today: date,
     # Near misses (one criterion off) come after the full matches, so the user
     # always gets two or more ideas and "show more" can go on.
     pool = full + [s for s in ranked if len(s.unmet) == 1]
-    if not pool:  # nothing close: show the two nearest so the user still sees the options
-        pool = [s for s in ranked if len(s.unmet) == 2][:2]
+    if len(pool) < 2:  # little close (a small sector): add the nearest with two misses, up to two ideas
+        pool += [s for s in ranked if len(s.unmet) == 2][:2 - len(pool)]
     shown = pool[offset:offset + limit]
     rec = Recommendation(c, shown, pool, len(full))
     if not full:

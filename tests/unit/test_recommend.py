@@ -77,6 +77,13 @@ def test_the_blocker_is_what_the_shown_suggestions_miss(measures):
     assert rec.blocking == "duration"
 
 
+def test_a_small_sector_still_gets_two_ideas(measures):
+    rec = recommend(measures, Criteria(sector="fagopplaering", theme="veiledning", role="instruktor",
+                                       audience="gruppe", duration="flerarig"), TODAY)
+    assert rec.full_matches == 1 and len(rec.suggestions) == 2
+    assert len(rec.suggestions[1].unmet) == 2  # said plainly on the card
+
+
 def test_show_more_pages_without_repeats(measures):
     c = Criteria(sector="grunnskole", theme="sprak", audience="gruppe", role="laerer", duration="aar")
     first = recommend(measures, c, TODAY)
