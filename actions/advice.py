@@ -77,6 +77,29 @@ CORRECTION = re.compile(r"^\W*(nei|neida|nja|nope)\b|" + _CORRECTION_WORDS, re.I
 SELF_CORRECTION = re.compile(r"\b(jeg|eg|vi|me) (er|jobber|jobbar|arbeider)\b|" + _CORRECTION_WORDS, re.IGNORECASE)
 
 
+# «jeg er assistent», «vi er en liten barnehage», «eg jobbar på ein skule»: what follows is the user's own.
+_SELF_BEFORE = {
+    "role": re.compile(r"\b(?:(?:jeg|eg) (?:er|jobber som|jobbar som|arbeider som|arbeidar som)|"
+                       r"(?:er|jobber|jobbar) (?:jeg|eg)(?: som)?|"
+                       r"(?:jobber|jobbar|arbeider|arbeidar|er ansatt|er tilsett) som)(?: egentlig| eigentleg)?"
+                       r"(?: en| ein| ei)?\s*$", re.IGNORECASE),
+    "sector": re.compile(r"\b(?:(?:vi|me|jeg|eg) (?:er|jobber|jobbar|arbeider|arbeidar)(?: i| på| for)?|"
+                         r"(?:er|jobber|jobbar) (?:vi|me|jeg|eg)(?: i| på)?|"
+                         r"(?:jobber|jobbar|arbeider|arbeidar) (?:i|på))(?: egentlig| eigentleg)?"
+                         r"(?: en| ein| ei| et| eit)?(?: \w+)?\s*$", re.IGNORECASE),
+}
+
+
+def _names_own(tracker: Tracker, slot: str) -> bool:
+    """The latest message names its ``slot`` entity as the user's own («jeg er assistent …»)."""
+    text = latest_text(tracker)
+    for e in latest_entities(tracker):
+        start = e.get("start")
+        if e.get("entity") == slot and isinstance(start, int) and _SELF_BEFORE[slot].search(text[max(0, start - 40):start]):
+            return True
+    return False
+
+
 class ValidateAdvisorForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_advisor_form"
@@ -115,7 +138,9 @@ class ValidateAdvisorForm(FormValidationAction):
         others = {e.get("entity"): str(e.get("value")) for e in latest_entities(tracker)
                   if e.get("entity") in FORM_SLOTS and e.get("entity") != slot}
         before = {s: _previous_value(tracker, s) for s in others}  # (the slot mappings already set them)
-        if SELF_CORRECTION.search(text) and any(before[s] not in (None, v) for s, v in others.items()):
+        changes = [s for s, v in others.items() if before[s] not in (None, v)
+                   and not (s in ("sector", "role") and self._in_passing(tracker, s))]
+        if SELF_CORRECTION.search(text) and changes:
             return {}  # «nei vent, det gjelder SFO» corrects an earlier answer; it does not answer this one
         # A short message that fits the open question is an answer, whatever the intent guess.
         if value and (not digression or len(text.split()) <= 4):
@@ -127,7 +152,7 @@ class ValidateAdvisorForm(FormValidationAction):
             new = [s for s in FORM_SLOTS if s in others and not before[s] and view().parser.is_valid(s, others[s])]
             if new:
                 labels = [view().labels.short(SLOT_GROUP[s], others[s], language(tracker)) for s in new]
-                dispatcher.utter_message(text=t("noted", language(tracker), values=join_and(labels)))
+                dispatcher.utter_message(text=t("noted_other", language(tracker), values=join_and(labels)))
             return {}
         other = self._answer_to_another_question(slot, text, dispatcher, tracker)
         if other:
@@ -149,7 +174,7 @@ class ValidateAdvisorForm(FormValidationAction):
             value = v.parser.parse(other, text)
             if value:
                 label = v.labels.short(SLOT_GROUP[other], value, language(tracker))
-                dispatcher.utter_message(text=t("noted", language(tracker), values=label))
+                dispatcher.utter_message(text=t("noted_other", language(tracker), values=label))
                 return {other: value}
         return {}
 
@@ -195,18 +220,25 @@ class ValidateAdvisorForm(FormValidationAction):
     @staticmethod
     def _in_passing(tracker: Tracker, slot: str) -> bool:
         """A role or place named in an answer to another question («rektor og fylket er med» to the
-        anchoring question, «veiledning av lærere» to the theme question, «alle ansatte på skolene»
-        to who it is for) names people and places the user talks about: it does not change an
-        earlier answer – unless the user speaks about themselves or a mistake («forresten er jeg
-        assistent», «nei vent, det gjelder SFO», «vi er …»). At the anchoring question it does not
-        fill an empty one either: there it names who backs the need."""
+        anchoring question, «veiledning av lærere» to the theme question, «me er fem stykke på
+        kontoret, ein liten kommune i Sogn») names people and places the user talks about: it does
+        not change an earlier answer, nor fill an empty one when the message says who backs the
+        need – unless the user names it as their own («forresten er jeg assistent», «vi er en
+        SFO») or, for a place, corrects a mistake («nei vent, det gjelder SFO»). A role named with
+        a mistake («nei vent, sfo-lederen vet om det») is still someone else."""
         requested = tracker.get_slot("requested_slot")
         text = latest_text(tracker)
         if not requested or requested == slot or text.startswith("/"):
             return False
-        if SELF_CORRECTION.search(text) or (requested != "anchoring" and CORRECTION.search(text)):
+        if _names_own(tracker, slot):
             return False
-        return requested == "anchoring" or bool(_previous_value(tracker, slot))
+        if slot == "sector" and (CORRECTION.search(text) and requested != "anchoring"
+                                 or re.search(_CORRECTION_WORDS, text, re.IGNORECASE)):
+            return False
+        if _previous_value(tracker, slot):
+            return True
+        backers = requested == "anchoring" or any(e.get("entity") == "anchoring" for e in latest_entities(tracker))
+        return backers
 
     async def validate_sector(self, value, dispatcher, tracker, domain):
         if self._in_passing(tracker, "sector"):

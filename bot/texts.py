@@ -22,6 +22,7 @@ T: Dict[str, Dict[str, str]] = {
         "nb": "Så bra! Jeg stiller noen korte spørsmål og foreslår tiltak som passer.",
         "nn": "Så bra! Eg stiller nokre korte spørsmål og føreslår tiltak som passar.",
     },
+    "noted_other": {"nb": "Notert: {values}.", "nn": "Notert: {values}."},
     "noted": {"nb": "Du skrev {values} – det har jeg notert.",
               "nn": "Du skreiv {values} – det har eg notert."},
     "ask_sector": {

@@ -136,7 +136,7 @@ def test_an_answer_to_another_question_is_noted_not_refused(text, slot, value):
     t = tracker(text, slots={"requested_slot": "theme", "sector": "barnehage"})
     messages, events = run(ValidateAdvisorForm(), t)
     assert SlotSet(slot, value) in events and SlotSet("failed_attempts", 1) not in events
-    assert "notert" in texts(messages) and "ikke helt med meg" not in texts(messages)
+    assert "Notert:" in texts(messages) and "ikke helt med meg" not in texts(messages)
     assert not any(e.get("name") == "theme" for e in events)  # the open question stays open
 
 
@@ -204,6 +204,34 @@ def test_a_role_or_place_named_in_another_answer_does_not_change_an_earlier_answ
     assert "endr" not in texts(messages)
 
 
+@pytest.mark.parametrize("text, requested, entities, parsed", [
+    ("me er fem stykke på kontoret, ein liten kommune i Sogn", "audience",
+     [{"entity": "role", "value": "eier", "start": 42, "end": 49}], None),
+    ("nei vent, sfo-lederen vet om det faktisk", "anchoring",
+     [{"entity": "role", "value": "leder", "start": 10, "end": 21}], ("anchoring", "delvis")),
+])
+def test_someone_elses_role_never_replaces_the_users_own(text, requested, entities, parsed):
+    previous = [{"event": "user", "text": "før"}, {"event": "slot", "name": "role", "value": "fagarbeider"}]
+    t = tracker(text, slots={"requested_slot": requested, "sector": "sfo", "theme": "sprak", "role": "fagarbeider",
+                             "language": "nn"},
+                extracted={"role": entities[0]["value"]}, entities=entities, events=previous)
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("role", "fagarbeider") in events and "endr" not in texts(messages)
+    if parsed:
+        assert SlotSet(*parsed) in events
+
+
+def test_people_named_as_backers_do_not_fill_an_empty_role():
+    t = tracker("rektor og SFO-leder er med, men vi har ikke snakket med kommunen",
+                slots={"requested_slot": "audience", "sector": "grunnskole", "theme": "sprak"},
+                extracted={"role": "eier", "anchoring": "delvis"},
+                entities=[{"entity": "role", "value": "leder", "start": 0, "end": 6},
+                          {"entity": "role", "value": "eier", "start": 55, "end": 63},
+                          {"entity": "anchoring", "value": "delvis", "start": 0, "end": 25}])
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("role", "eier") not in events
+
+
 def test_a_correction_at_the_anchoring_question_changes_the_sector_and_is_not_an_answer():
     previous = [{"event": "user", "text": "skole"}, {"event": "slot", "name": "sector", "value": "grunnskole"}]
     t = tracker("nei vent, det gjelder SFO", slots={"requested_slot": "anchoring", "sector": "grunnskole",
@@ -221,7 +249,7 @@ def test_an_answer_to_another_question_found_by_the_entities_is_acknowledged():
                 extracted={"duration": "flerarig"}, entities=[{"entity": "duration", "value": "flerarig"}])
     messages, events = run(ValidateAdvisorForm(), t)
     assert SlotSet("duration", "flerarig") in events
-    assert "Du skrev flere år – det har jeg notert." in texts(messages)
+    assert "Notert: flere år." in texts(messages)
 
 
 def test_typed_intent_payload_with_unknown_value_is_rejected():
@@ -420,6 +448,27 @@ def test_a_yes_no_money_question_naming_a_role_gets_the_verdict_first():
                 entities=[{"entity": "role", "value": "pp_radgiver"}])
     messages, _ = run(ActionAnswerFunding(), t)
     assert texts(messages).startswith("Nei, Ny videreutdanningsordning (fra 2026) gjelder barnehage"), texts(messages)
+
+def test_no_verdict_when_a_place_is_the_applicant_and_one_after_a_first_sentence():
+    from actions.knowledge import ActionAnswerApply, ActionAnswerFunding
+
+    t = tracker("kan en enkelt skole søke?", intent="ask_apply", slots={"measure": "laeringsmiljoprosjektet"},
+                entities=[{"entity": "sector", "value": "grunnskole"}])
+    messages, _ = run(ActionAnswerApply(), t)
+    assert not texts(messages).startswith(("Ja", "Nei")), texts(messages)
+    t = tracker("jeg er assistent uten fagbrev. kan jeg få 25 % fri med lønn?", intent="ask_funding",
+                slots={"measure": "videreutdanning-tilskudd-2026"}, entities=[{"entity": "role", "value": "assistent"}])
+    messages, _ = run(ActionAnswerFunding(), t)
+    assert texts(messages).startswith("Etter det vi vet, gjelder Ny videreutdanningsordning (fra 2026) ikke for assistent")
+
+
+def test_how_to_apply_names_the_entry_requirement():
+    from actions.knowledge import ActionAnswerApply
+
+    t = tracker("jeg er teamleder, hvordan søker jeg på rektorutdanningen?", intent="ask_apply")
+    messages, _ = run(ActionAnswerApply(), t)
+    assert "Krav for å delta: En formell lederstilling" in texts(messages) and "Teamledere er ikke med" in texts(messages)
+
 
 def test_concept_answer_in_nynorsk():
     t = tracker("kva er skilnaden på etterutdanning og vidareutdanning", intent="ask_concept",
