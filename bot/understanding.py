@@ -30,6 +30,13 @@ ORDINALS = {
     "andre": 2, "annen": 2, "anna": 2, "to": 2, "tredje": 3, "tre": 3,
     "fjerde": 4, "fire": 4, "femte": 5, "fem": 5, "sjette": 6, "seks": 6,
 }
+_COUNT = r"(?:\d{1,3}|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv)"
+# A count of people as the answer to "who is it for?" (not «to år»: a count before a unit of time).
+GROUP_COUNT = re.compile(
+    r"\b(?:vi er|me er|oss|dei|de|ca\.?|cirka|omtrent|rundt)\s+" + _COUNT + r"\b(?!\s*(?:år|uker|veker|dager|dagar|måneder|månader|timer|timar))|"
+    r"\b" + _COUNT + r"\s+(?:stk|stykker|stykke|av oss|personer|personar|lærere|lærarar|pedagogiske|pedagogar|"
+    r"ansatte|tilsette|instruktører|instruktørar|assistenter|assistentar|fagarbeidere|fagarbeidarar|ledere|leiarar|kolleger|kollegaer)\b",
+    re.IGNORECASE)
 NUMBER_RE = re.compile(r"\b(?:nr\.?|nummer|forslag)?\s*(\d{1,2})\b")
 
 
@@ -65,10 +72,15 @@ class SlotParser:
             # "Eier er med, men ikke de ansatte": full anchoring and less in one answer is partial.
             if slot == "anchoring" and {"forankret", "delvis"} <= values:
                 return "delvis"
-            votes = Counter(m.value for m in matches)
+            # The value whose mentions cover most of the answer wins: «nei vent, sfo-lederen vet om
+            # det» is «vet om det» (partial), not the bare «nei». Ties go to the first mention.
+            votes: Counter = Counter()
+            for m in matches:
+                votes[m.value] += m.end - m.start
             best = max(votes.values())
-            # Ties go to the first mention.
             return next(m.value for m in matches if votes[m.value] == best)
+        if slot == "audience" and GROUP_COUNT.search(text or ""):
+            return "gruppe"  # «vi er fire lærere», «oss tre pedagogiske ledere», «småbarnsavdelingen, 6 stk»
         if slot == "anchoring" and intent == "affirm":
             return "forankret"
         if slot == "anchoring" and intent == "deny":

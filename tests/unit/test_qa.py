@@ -111,3 +111,5 @@ def test_router_overrides_only_questions_that_name_catalog_things(catalog):
     assert route_question("rekomp", "inform", m, c) == "ask_measure"
     assert route_question("Rekomp", "request_measures", m, c, names_slot_value=True) is None
     assert route_question("rekomp for barnehagen", "request_measures", m, c) is None
+    assert route_question("og yrkesfaglærer 2?", "inform", m, c) == "ask_measure"
+    assert route_question("kva med ABLU", "request_measures", m, c) == "ask_measure"
