@@ -33,14 +33,14 @@ from bot.qa import plan_answer
 from bot.texts import INTENT_LABELS, t
 from bot.understanding import FORM_SLOTS as SLOT_ENTITIES
 from bot.understanding import SlotParser
-from kvnlu.questions import is_question
+from kvnlu.questions import is_question, question_cues
 
 # Offered when a question names no scheme and nothing was discussed yet.
 FEATURED = ("kollektiv-barnehage-grunnskole", "videreutdanning-tilskudd-2026", "kollektiv-videregaende",
             "rekomp", "dekomp")
 MAX_LISTED = 3
 # A yes/no question («kan PP-rådgivere få …?», «får assistenter …?», «gjeld det …?»).
-YES_NO = re.compile(r"^\W*(kan|får|gjelder|gjeld|omfatter|er det|er den|har)\b", re.IGNORECASE)
+YES_NO = re.compile(r"(^|[.!?,:]\s*)\W*(kan|får|gjelder|gjeld|omfatter|er det|er den|har)\b", re.IGNORECASE)
 
 
 def _entities(tracker: Tracker, name: str) -> List[str]:
@@ -129,11 +129,13 @@ class KnowledgeAction(CatalogAction):
             reply = measure_details(measures[0], v.by_id, lang, now, v.labels)
         else:
             reply = field_reply(plan.fields, measures, v.by_id, lang, now, v.labels)
-            if ("who" in plan.fields or YES_NO.match(text)) and len(measures) == 1:
+            roles, sectors = _named(tracker, "role", v.parser), _named(tracker, "sector", v.parser)
+            # «kan en enkelt skole søke?»: a place that applies is not the target group asked about.
+            applicant_place = "apply" in question_cues(text) and not roles
+            if ("who" in plan.fields or YES_NO.search(text)) and len(measures) == 1 and not applicant_place:
                 # «Gjelder det for SFO også?», «kan PP-rådgivere få videreutdanning betalt?»: a direct
                 # yes/no about the sector or role named first, the asked part after it.
-                lead = verdict(measures[0], _named(tracker, "sector", v.parser), _named(tracker, "role", v.parser),
-                               lang, v.labels, v.parser, v.measures, now, text)
+                lead = verdict(measures[0], sectors, roles, lang, v.labels, v.parser, v.measures, now, text)
                 if lead:
                     reply.text = f"{lead}\n\n{reply.text}"
             reply.buttons = replacement_buttons(measures[0], v.by_id, lang, now) if len(measures) == 1 else []

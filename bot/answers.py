@@ -363,6 +363,9 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
             elif kind in ("apply", "funding", "deadlines"):
                 value = local(getattr(m, kind), lang)
                 parts.append(f"{t(kind, lang)}: {value}" if len(kinds) > 1 else value)
+                if kind == "apply" and m.requires and "who" not in kinds:
+                    # «kan jeg som teamleder ta rektorutdanningen?»: who may take part is part of applying.
+                    parts.append(f"{t('requires', lang)}: {local(m.requires, lang)}")
                 if kind == "apply" and m.deadlines and "deadlines" not in kinds:
                     # How to apply is only half an answer without when.
                     parts.append(f"{t('deadlines', lang)}: {local(m.deadlines, lang)}")

@@ -109,9 +109,14 @@ ASKING_CUES = frozenset({"define", "status", "deadlines", "apply", "funding", "e
 KNOWLEDGE_INTENTS = frozenset({"ask_measure", "ask_concept", "ask_deadline", "ask_apply", "ask_funding"})
 
 
+FOLLOW_UP_LEAD = re.compile(r"^\W*(og|enn|hva med|kva med|hvordan med|korleis med)\b", re.IGNORECASE)
+
+
 def is_bare_name(text: str, measures: VocabularyMatcher) -> bool:
-    """The message is a measure's name and nothing else ("TiB", "rekomp", "styrerutdanninga")."""
-    words = re.findall(r"\w+", text or "")
+    """The message is a measure's name and nothing else ("TiB", "rekomp", "styrerutdanninga", "og
+    yrkesfaglærer 2?", "hva med ABLU?")."""
+    text = FOLLOW_UP_LEAD.sub("", text or "")
+    words = re.findall(r"\w+", text)
     named = " ".join(m.text for m in match_text(measures, text or ""))
     return bool(words) and all(w.lower() in named.lower() for w in words)
 
