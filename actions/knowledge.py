@@ -39,8 +39,6 @@ from kvnlu.questions import is_question, question_cues
 FEATURED = ("kollektiv-barnehage-grunnskole", "videreutdanning-tilskudd-2026", "kollektiv-videregaende",
             "rekomp", "dekomp")
 MAX_LISTED = 3
-# A yes/no question («kan PP-rådgivere få …?», «får assistenter …?», «gjeld det …?»).
-YES_NO = re.compile(r"(^|[.!?,:]\s*)\W*(kan|får|gjelder|gjeld|omfatter|er det|er den|har)\b", re.IGNORECASE)
 
 
 def _entities(tracker: Tracker, name: str) -> List[str]:
@@ -132,9 +130,11 @@ class KnowledgeAction(CatalogAction):
             roles, sectors = _named(tracker, "role", v.parser), _named(tracker, "sector", v.parser)
             # «kan en enkelt skole søke?»: a place that applies is not the target group asked about.
             applicant_place = "apply" in question_cues(text) and not roles
-            if ("who" in plan.fields or YES_NO.search(text)) and len(measures) == 1 and not applicant_place:
-                # «Gjelder det for SFO også?», «kan PP-rådgivere få videreutdanning betalt?»: a direct
-                # yes/no about the sector or role named first, the asked part after it.
+            # Only a who-question gets the verdict: «Får rektorer stipend …?» is about money, and a
+            # «Ja, … gjelder også for leder» in front of it read as «yes, there is a stipend».
+            if "who" in plan.fields and len(measures) == 1 and not applicant_place:
+                # «Gjelder det for SFO også?», «kan en PPT-rådgiver være med?»: a direct yes/no about
+                # the sector or role named first, the asked part after it.
                 lead = verdict(measures[0], sectors, roles, lang, v.labels, v.parser, v.measures, now, text)
                 if lead:
                     reply.text = f"{lead}\n\n{reply.text}"

@@ -9,6 +9,7 @@ applies, who it is for, or the whole description.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
@@ -53,13 +54,21 @@ def _longest(matches) -> int:
 
 def combined_name(match_texts: Sequence[str], aliases: Dict[str, Sequence[str]]) -> Optional[str]:
     """The measure one of whose names covers every named thing: "tilretteleggingsmidlar … ABLU"
-    names the facilitation money *for* ABLU, not the facilitation money and ABLU separately."""
+    names the facilitation money *for* ABLU, not the facilitation money and ABLU separately (also
+    inflected or as a compound: «tilretteleggingsmidlane», «ablu-student»)."""
     words = [w.lower() for w in match_texts]
     for mid, names in aliases.items():
         lowered = [n.lower() for n in names]
-        if all(any(w in n for n in lowered) for w in words):
+        if all(any(w in n or w.split("-")[0] in n.split() or _same_stem(w, n) for n in lowered) for w in words):
             return mid
     return None
+
+
+def _same_stem(word: str, name: str) -> bool:
+    """«tilretteleggingsmidlane» and «tilretteleggingsmidlar ablu»: one of the name's words is the
+    same word inflected (a long common beginning)."""
+    return len(word) >= 6 and any(len(os.path.commonprefix([word, x])) >= max(6, len(word) - 4)
+                                  for x in name.split())
 
 
 def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatcher,

@@ -80,6 +80,8 @@ def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
 
 
 def _typo_limit(word: str, text: str = "") -> int:
+    if any(ch.isdigit() for ch in word + text):
+        return 0  # «yrkesfaglærer» is not a typo of «yrkesfaglærer2», nor «1 år» of «2 år»
     n = min(len(word), len(text)) if text else len(word)
     if n >= 10:
         return 2

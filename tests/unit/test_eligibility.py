@@ -65,10 +65,11 @@ def test_a_role_of_one_sector_is_checked_against_that_sector(say):
 
 
 def test_no_counterpart_unless_the_catalog_has_a_clear_one(say):
-    # The only PPT scheme is collective; the individual videreutdanning scheme has no PPT counterpart.
+    # The only PPT scheme is collective; the individual videreutdanning scheme has no PPT counterpart
+    # (and whether PPT staff can use it is not in the sources: a hedge, never a plain «Nei»).
     assert say("videreutdanning-tilskudd-2026", roles=["pp_radgiver"]) == (
-        "Nei, Ny videreutdanningsordning (fra 2026) gjelder barnehage, grunnskole, SFO og videregående "
-        "opplæring, ikke for PP-rådgiver.")
+        "Etter det vi vet, gjelder Ny videreutdanningsordning (fra 2026) ikke for PP-rådgiver, men ikke alt "
+        "om dette er avklart – se «Usikkert» under og sjekk kilden.")
     assert "kan du se på" not in say("sprakloyper", ["sfo"])  # the SFO package is about another theme
 
 

@@ -113,3 +113,18 @@ def test_router_overrides_only_questions_that_name_catalog_things(catalog):
     assert route_question("rekomp for barnehagen", "request_measures", m, c) is None
     assert route_question("og yrkesfaglærer 2?", "inform", m, c) == "ask_measure"
     assert route_question("kva med ABLU", "request_measures", m, c) == "ask_measure"
+
+
+@pytest.mark.parametrize("text, measure", [
+    ("kven søkjer om tilretteleggingsmidlane for ABLU?", "tilretteleggingsmidler-blu"),
+    ("hvor mye tilretteleggingsmidler får barnehagen for en ablu-student?", "tilretteleggingsmidler-blu"),
+])
+def test_money_for_a_named_education_is_that_educations_money(catalog, names, text, measure):
+    aliases = {m.id: list(m.aliases) for m in catalog.measures.values()}
+    p = plan_answer(text, "ask_funding", names[0], names[1], aliases=aliases)
+    assert p.measures == [measure], p
+
+
+def test_a_role_word_is_not_a_typo_of_a_measure_with_a_number(names):
+    p = plan(names, "Jeg er yrkesfaglærer i elektro. Kan jeg få videreutdanning?", "ask_apply")
+    assert "yrkesfaglaerer-2" not in p.measures, p
