@@ -85,6 +85,12 @@ def test_a_small_sector_still_gets_two_ideas(measures):
     assert len(rec.suggestions[1].unmet) == 2  # said plainly on the card
 
 
+def test_formal_qualification_is_never_a_collective_any_theme_measure(measures):
+    rec = recommend(measures, Criteria(sector="sfo", theme="kvalifisering", role="assistent", audience="individ"), TODAY)
+    for s in rec.suggestions:
+        assert not ("alle" in s.measure.themes and "theme" in s.met), s.measure.id
+
+
 def test_show_more_pages_without_repeats(measures):
     c = Criteria(sector="grunnskole", theme="sprak", audience="gruppe", role="laerer", duration="aar")
     first = recommend(measures, c, TODAY)
