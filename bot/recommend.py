@@ -71,16 +71,17 @@ class Recommendation:
     advice: List[str] = field(default_factory=list)
 
 
-# Themes a measure "for any theme" does not cover: formal qualification is individual education,
-# and collective scheme money cannot fund individual videreutdanning (reference, 2021–2025 rules).
-NOT_ANY_THEME = {"kvalifisering"}
+# Themes a collective measure "for any theme" does not cover: formal qualification is individual
+# education, and collective scheme money cannot fund individual videreutdanning (reference, 2021–2025 rules).
+NOT_ANY_COLLECTIVE_THEME = {"kvalifisering"}
 
 
 def _check(m: Measure, c: Criteria) -> Dict[str, Optional[bool]]:
     """True/False per criterion, None when the user has not given it."""
     out: Dict[str, Optional[bool]] = {}
     out["theme"] = None if not c.theme else (
-        c.theme in m.themes or (ALL in m.themes and c.theme not in NOT_ANY_THEME))
+        c.theme in m.themes
+        or (ALL in m.themes and not (m.form == "kollektiv" and c.theme in NOT_ANY_COLLECTIVE_THEME)))
     if c.audience == "alle":
         out["role"] = ALL in m.roles or m.form in ("kollektiv", "begge")
     elif c.role:
