@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (
     CatalogAction,
+    CatalogView,
     language,
     latest_entities,
     latest_intent,
@@ -70,6 +71,7 @@ _PLACES = r"(skole\w*|skule\w*|barnehage\w*|sfo|ppt|pp-\w+|vgs|videreg\w*|vidare
 _CORRECTION_WORDS = (r"\b(forresten|feil|endre|endra|rette|retting|heller|i stedet|istedet|istedenfor|i staden|vent)\b|"
                      r"\b(det gjelder|det gjeld|gjelder egentlig|gjeld eigentleg) (for |i |på )?" + _PLACES + r"|"
                      r"\b(ikke|ikkje) (i |på |for )?" + _PLACES)
+CORRECTION_WORDS = re.compile(_CORRECTION_WORDS, re.IGNORECASE)
 # A message that corrects an earlier answer rather than describing a new need.
 CORRECTION = re.compile(r"^\W*(nei|neida|nja|nope)\b|" + _CORRECTION_WORDS, re.IGNORECASE)
 # The user says something about themselves or that an answer was wrong (not only «nei», which
@@ -134,7 +136,8 @@ class ValidateAdvisorForm(FormValidationAction):
             return {}  # a button, or the slot mapping already took the value from an entity
         intent, confidence = latest_intent(tracker)
         digression = intent in DIGRESSIONS and confidence >= 0.6
-        value = view().parser.parse(slot, text, intent)
+        v = view()
+        value = v.parser.parse(slot, text, intent)
         others = {e.get("entity"): str(e.get("value")) for e in latest_entities(tracker)
                   if e.get("entity") in FORM_SLOTS and e.get("entity") != slot}
         before = {s: _previous_value(tracker, s) for s in others}  # (the slot mappings already set them)
@@ -149,12 +152,12 @@ class ValidateAdvisorForm(FormValidationAction):
             return {}  # a question, answered by the rules
         if others:
             # The answer to another question (the slot mappings take it): say so, then ask again.
-            new = [s for s in FORM_SLOTS if s in others and not before[s] and view().parser.is_valid(s, others[s])]
+            new = [s for s in FORM_SLOTS if s in others and not before[s] and v.parser.is_valid(s, others[s])]
             if new:
-                labels = [view().labels.short(SLOT_GROUP[s], others[s], language(tracker)) for s in new]
+                labels = [v.labels.short(SLOT_GROUP[s], others[s], language(tracker)) for s in new]
                 dispatcher.utter_message(text=t("noted_other", language(tracker), values=join_and(labels)))
             return {}
-        other = self._answer_to_another_question(slot, text, dispatcher, tracker)
+        other = self._answer_to_another_question(slot, text, v, dispatcher, tracker)
         if other:
             return other
         fails = int(tracker.get_slot("failed_attempts") or 0) + 1
@@ -162,12 +165,11 @@ class ValidateAdvisorForm(FormValidationAction):
         return {"failed_attempts": fails}
 
     @staticmethod
-    def _answer_to_another_question(slot: str, text: str, dispatcher: CollectingDispatcher,
+    def _answer_to_another_question(slot: str, text: str, v: CatalogView, dispatcher: CollectingDispatcher,
                                     tracker: Tracker) -> Dict[Text, Any]:
         """«Det gjeld heile personalgruppa, 14 tilsette» asked what the need is about answers who it
         is for: note that answer instead of refusing it; the open question comes again. Anchoring is
         left out: its answers («nei», «ja») say too little out of context."""
-        v = view()
         for other in OTHER_ANSWER_SLOTS:
             if other == slot or tracker.get_slot(other):
                 continue
@@ -233,7 +235,7 @@ class ValidateAdvisorForm(FormValidationAction):
         if _names_own(tracker, slot):
             return False
         if slot == "sector" and (CORRECTION.search(text) and requested != "anchoring"
-                                 or re.search(_CORRECTION_WORDS, text, re.IGNORECASE)):
+                                 or CORRECTION_WORDS.search(text)):
             return False
         if _previous_value(tracker, slot):
             return True
@@ -278,10 +280,10 @@ class AskSlotAction(CatalogAction):
 
     slot = ""
 
-    def choices(self, tracker: Tracker, fails: int) -> List[str]:
+    def choices(self, v: CatalogView, tracker: Tracker, fails: int) -> List[str]:
         """The values offered as buttons: all of them for few fixed choices or after two misses."""
         if self.slot in BUTTON_SLOTS or fails >= 2:
-            return view().parser.ids(SLOT_GROUP[self.slot])
+            return v.parser.ids(SLOT_GROUP[self.slot])
         return []
 
     async def act(self, dispatcher, tracker, domain):
@@ -291,7 +293,7 @@ class AskSlotAction(CatalogAction):
         v = view()
         group = SLOT_GROUP[self.slot]
         buttons = [button(_capitalize(v.labels.get(group, i, lang)), "inform", **{self.slot: i})
-                   for i in self.choices(tracker, fails)]
+                   for i in self.choices(v, tracker, fails)]
         if fails >= 2:
             text = f"{text}\n{t('choose_below', lang)}"
         dispatcher.utter_message(text=text, buttons=buttons)
@@ -315,10 +317,9 @@ class ActionAskTheme(AskSlotAction):
 
     slot = "theme"
 
-    def choices(self, tracker: Tracker, fails: int) -> List[str]:
+    def choices(self, v: CatalogView, tracker: Tracker, fails: int) -> List[str]:
         if fails >= 2:
-            return super().choices(tracker, fails)
-        v = view()
+            return super().choices(v, tracker, fails)
         order = v.parser.ids("themes")
         own = themes_for(v.measures, tracker.get_slot("sector"), today(), order)
         if len(own) >= MIN_THEME_BUTTONS:
@@ -368,8 +369,6 @@ def is_follow_up_question(tracker: Tracker) -> bool:
     if tracker.get_slot("measure") not in view().by_id:
         return False
     return bool(question_cues(text) & FOLLOW_UP_CUES)
-
-
 
 
 class ActionStartAdvice(CatalogAction):

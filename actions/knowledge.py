@@ -127,15 +127,16 @@ class KnowledgeAction(CatalogAction):
             reply = measure_details(measures[0], v.by_id, lang, now, v.labels)
         else:
             reply = field_reply(plan.fields, measures, v.by_id, lang, now, v.labels)
-            roles, sectors = _named(tracker, "role", v.parser), _named(tracker, "sector", v.parser)
-            # «kan en enkelt skole søke?»: a place that applies is not the target group asked about.
-            applicant_place = "apply" in question_cues(text) and not roles
             # Only a who-question gets the verdict: «Får rektorer stipend …?» is about money, and a
             # «Ja, … gjelder også for leder» in front of it read as «yes, there is a stipend».
-            if "who" in plan.fields and len(measures) == 1 and not applicant_place:
+            if "who" in plan.fields and len(measures) == 1:
                 # «Gjelder det for SFO også?», «kan en PPT-rådgiver være med?»: a direct yes/no about
-                # the sector or role named first, the asked part after it.
-                lead = verdict(measures[0], sectors, roles, lang, v.labels, v.parser, v.measures, now, text)
+                # the sector or role named first, the asked part after it – but «kan en enkelt skole
+                # søke?» names a place that applies, not the target group asked about.
+                roles, sectors = _named(tracker, "role", v.parser), _named(tracker, "sector", v.parser)
+                applicant_place = "apply" in question_cues(text) and not roles
+                lead = "" if applicant_place else verdict(measures[0], sectors, roles, lang, v.labels, v.parser,
+                                                          v.measures, now, text)
                 if lead:
                     reply.text = f"{lead}\n\n{reply.text}"
             reply.buttons = replacement_buttons(measures[0], v.by_id, lang, now) if len(measures) == 1 else []

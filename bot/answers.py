@@ -154,7 +154,7 @@ def suggestion_text(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: st
     if unmet:
         lines.append(f"   {t('does_not_fit', lang)}: {', '.join(unmet)}.")
     if m.requires:
-        lines.append(f"   {t('requires', lang)}: {local(m.requires, lang)}")
+        lines.append(f"   {requires_line(m, lang)}")
     lines.append(f"   {t('funding', lang)}: {local(m.funding, lang)}")
     if m.uncertain:
         lines.append(f"   {t('uncertain', lang)}: {local(m.uncertain[0], lang)}")
@@ -279,7 +279,7 @@ def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
     if who:
         lines.append(who)
     if m.requires:
-        lines.append(f"{t('requires', lang)}: {local(m.requires, lang)}")
+        lines.append(requires_line(m, lang))
     if m.credits:
         lines.append(t("credits_line", lang, n=m.credits))
     status = status_line(m, related, lang, today)
@@ -307,6 +307,11 @@ def replacement_buttons(m: Measure, related: Dict[str, Measure], lang: str, toda
         return []
     return [button(short_label(t("btn_about", lang, name=related[r].title(lang))), "ask_measure", measure=r)
             for r in m.replaced_by if r in related]
+
+
+def requires_line(m: Measure, lang: str) -> str:
+    """'Krav for å delta: …' (empty when the measure has no entry requirement)."""
+    return f"{t('requires', lang)}: {local(m.requires, lang)}" if m.requires else ""
 
 
 def audience_line(m: Measure, labels: Optional["Labels"], lang: str) -> str:
@@ -351,9 +356,7 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
             elif kind == "who":
                 # "Gjelder det …?" is answered by what it is, for whom, who applies and how the money
                 # flows (that is where "private barnehager får midler via kommunen" stands).
-                parts += [local(m.description, lang), audience_line(m, labels, lang)]
-                if m.requires:
-                    parts.append(f"{t('requires', lang)}: {local(m.requires, lang)}")
+                parts += [local(m.description, lang), audience_line(m, labels, lang), requires_line(m, lang)]
                 if "apply" not in kinds:  # else the apply part says it («kan assistenter søke?»)
                     parts.append(f"{t('apply', lang)}: {local(m.apply, lang)}")
                 if "funding" not in kinds:
@@ -363,9 +366,9 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
             elif kind in ("apply", "funding", "deadlines"):
                 value = local(getattr(m, kind), lang)
                 parts.append(f"{t(kind, lang)}: {value}" if len(kinds) > 1 else value)
-                if kind == "apply" and m.requires and "who" not in kinds:
+                if kind == "apply" and "who" not in kinds:
                     # «kan jeg som teamleder ta rektorutdanningen?»: who may take part is part of applying.
-                    parts.append(f"{t('requires', lang)}: {local(m.requires, lang)}")
+                    parts.append(requires_line(m, lang))
                 if kind == "apply" and m.deadlines and "deadlines" not in kinds:
                     # How to apply is only half an answer without when.
                     parts.append(f"{t('deadlines', lang)}: {local(m.deadlines, lang)}")

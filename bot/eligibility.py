@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import List, Optional, Sequence, Set, Tuple
 
-from bot.answers import Labels
-from bot.catalog.records import ALL, Measure, local
+from bot.answers import Labels, requires_line
+from bot.catalog.records import ALL, Measure
 from bot.recommend import candidates
 from bot.texts import join_and, t
 from bot.understanding import SECTOR_OF_ROLE, SlotParser, roles_fit_sector
@@ -135,7 +135,7 @@ def verdict(m: Measure, sectors: Sequence[str], roles: Sequence[str], lang: str,
     if fit.covered:
         text = t("elig_yes", lang, name=name, verb=verb, who=for_who(named, roles))
         # «Ja» to «kan assistenter ta TiB?» is only half the answer when it needs an earlier education.
-        return f"{text} {t('requires', lang)}: {local(m.requires, lang)}" if m.requires else text
+        return f"{text} {requires_line(m, lang)}" if m.requires else text
     if fit.missing_sectors or ALL in m.roles:
         covered = listed("sectors", m.sectors)
     else:
