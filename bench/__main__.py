@@ -185,6 +185,8 @@ def main() -> None:
                       f"target {targets[lang]:.2f}), {entities}")
         if errors or cerr:
             print("First errors:", (errors + cerr)[:3])
+        from bench.trials import print_reports  # here: bench.trials imports this module
+        print_reports(url)  # the user-trial sets in tests/trials/ (blind ones: aggregates only)
     finally:
         servers.stop()
 
