@@ -20,10 +20,11 @@ TRAINING_INPUTS := config.yml domain.yml data/nlu/lookups.yml \
                    $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml) \
                    data/catalog/vocabulary.yml $(wildcard kvnlu/*.py) $(SPACY_NB)
 
+SEMANTIC := build/semantic/.built
 WEB_VENDOR := web/vendor/.installed
 NODE_STAMP := node_modules/.kv-installed
 
-.PHONY: help install run test bench load lint catalog catalog-validate model clean web chromium
+.PHONY: help install run test bench load lint catalog catalog-validate model semantic clean web chromium
 
 help:
 	@echo "make run    – start the assistant (SQLite defaults) and print the URL to open"
@@ -72,6 +73,15 @@ $(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.installed
 
 model: $(MODEL)
 
+# The semantic reader's example embeddings (bot/understanding/semantic.py; about a minute on 2 cores),
+# rebuilt when the training data or the vocabulary changes.
+$(SEMANTIC): $(wildcard data/nlu/*.yml) data/catalog/vocabulary.yml bot/understanding/semantic.py $(APP_VENV)/.installed
+	@echo "Embedding the examples for the semantic reader ..."
+	$(APP_PY) -c "from bot.understanding.semantic import index; print(len(index().texts), 'examples')"
+	touch $@
+
+semantic: $(SEMANTIC)
+
 # The widget's browser bundles (socket.io-client; axe-core for the accessibility tests), from the
 # pinned package-lock.json, copied into web/vendor/ (not committed).
 $(NODE_STAMP): package.json package-lock.json
@@ -100,16 +110,16 @@ chromium:
 	       "then 'make test' again (the browser tests are skipped without it; in CI they fail)."; \
 	fi
 
-run: install $(SPACY_NB) catalog $(MODEL) web
+run: install $(SPACY_NB) catalog $(MODEL) $(SEMANTIC) web
 	$(APP_PY) -m bot.launch
 
-test: install $(SPACY_NB) catalog $(MODEL) web chromium
+test: install $(SPACY_NB) catalog $(MODEL) $(SEMANTIC) web chromium
 	$(APP_PY) -m pytest tests
 
-bench: install $(SPACY_NB) catalog $(MODEL)
+bench: install $(SPACY_NB) catalog $(MODEL) $(SEMANTIC)
 	$(APP_PY) -m bench
 
-load: install $(SPACY_NB) catalog $(MODEL)
+load: install $(SPACY_NB) catalog $(MODEL) $(SEMANTIC)
 	$(APP_PY) -m bench.load
 
 lint: $(APP_VENV)/.installed

@@ -17,6 +17,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     from kvchannels.privacy import install_log_masking
 
     install_log_masking()
+    # The embedding model and the examples' embeddings load before the first turn, not in it.
+    from bot.understanding.semantic import index
+
+    index()
     from rasa_sdk.__main__ import main as sdk_main
 
     args = list(sys.argv[1:] if argv is None else argv)

@@ -33,6 +33,8 @@ VOCABULARY_FILE = "vocabulary.yml"
 ANSWER_PARTS = ("status", "who", "apply", "funding", "deadlines")
 CONCEPTS_FILE = "concepts.yml"
 VOCABULARY_GROUPS = ("sectors", "roles", "themes", "audience", "anchoring", "duration")
+# Optional: what a user may type to any question («vet ikke», «vis forslag nå»).
+OPTIONAL_GROUPS = ("acts",)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
 
@@ -153,8 +155,10 @@ def _load_vocabulary(path: Path, problems: List[Problem]) -> Dict[str, List[Term
     ck = _Checker(path.name)
     data = _read_yaml(path, ck) or {}
     terms: Dict[str, List[Term]] = {}
-    for group in VOCABULARY_GROUPS:
+    for group in VOCABULARY_GROUPS + OPTIONAL_GROUPS:
         items = data.get(group)
+        if group in OPTIONAL_GROUPS and items is None:
+            continue
         if not isinstance(items, list) or not items:
             ck.add(group, group, "missing vocabulary group")
             continue
@@ -176,10 +180,14 @@ def _load_vocabulary(path: Path, problems: List[Problem]) -> Dict[str, List[Term
                 if str(s).strip().isdigit():
                     # `[…, 1,5 år, …]` in a YAML list is the two items "1" and "5 år": quote it.
                     ck.add(tid, "synonyms", f"'{s}' is only a number (a comma inside an unquoted item?)")
+            examples = raw.get("examples") or []
+            if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
+                ck.add(tid, "examples", "must be a list of example sentences")
+                examples = []
             terms.setdefault(group, []).append(
                 Term(group, tid, label or {}, tuple(str(s).lower() for s in syns),
                      tuple(str(s).lower() for s in raw.get("answer_synonyms") or []),
-                     ck.text(raw, tid, "short", required=False))
+                     ck.text(raw, tid, "short", required=False), tuple(examples))
             )
     if "sectors" in terms and tuple(t.id for t in terms["sectors"]) != SECTORS:
         ck.add("sectors", "id", f"sector ids must be exactly {', '.join(SECTORS)}")

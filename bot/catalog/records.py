@@ -95,6 +95,9 @@ class Term:
     # The label in summaries and notes ("språk" for "språk, lesing og skriving"); default: the label
     # without its explanation in brackets.
     short: Optional[Text] = None
+    # Sentences that describe the value in other words («ungene skal telle og måle mer»): labelled
+    # examples for reading by meaning (bot.understanding.semantic).
+    examples: Tuple[str, ...] = ()
 
 
 @dataclass

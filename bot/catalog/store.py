@@ -83,7 +83,8 @@ def write_catalog(engine: Engine, catalog: Catalog, digest: str) -> None:
             s.add_all(
                 TermRow(group=group, id=t.id, position=i, content={
                     "label": t.label, "synonyms": list(t.synonyms),
-                    "answer_synonyms": list(t.answer_synonyms), "short": t.short})
+                    "answer_synonyms": list(t.answer_synonyms), "short": t.short,
+                    "examples": list(t.examples)})
                 for i, t in enumerate(terms)
             )
         s.add(MetaRow(key="content_hash", value=digest))
@@ -142,5 +143,6 @@ class CatalogStore:
             for r in rows:
                 out.setdefault(r.group, []).append(
                     Term(r.group, r.id, r.content["label"], tuple(r.content["synonyms"]),
-                         tuple(r.content.get("answer_synonyms") or ()), r.content.get("short")))
+                         tuple(r.content.get("answer_synonyms") or ()), r.content.get("short"),
+                         tuple(r.content.get("examples") or ())))
             return out

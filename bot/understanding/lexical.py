@@ -58,6 +58,8 @@ class SlotParser:
             self._matchers[slot] = VocabularyMatcher(entries)
         # Sectors and roles in one matcher, so the longer name wins: «barnehageeier» is the eier.
         self._who = VocabularyMatcher(entries_of["sector"] + entries_of["role"])
+        self._acts = VocabularyMatcher([("act", term.id, p) for term in terms.get("acts", [])
+                                        for p in list(term.synonyms) + [term.label.get("nb", ""), term.label.get("nn", "")] if p])
 
     def ids(self, group: str) -> List[str]:
         return list(self._ordered.get(group, []))
@@ -86,6 +88,18 @@ class SlotParser:
         if slot == "anchoring" and intent == "deny":
             return "ikke"
         return None
+
+    def act(self, text: str) -> Optional[str]:
+        """«vet ikke» / «hopp over» → ``vet_ikke``, «bare vis meg forslag» → ``vis_forslag``: only
+        when the phrase is most of a short message («rektor vet ikke om det» answers the question)."""
+        words = len(re.findall(r"\w+", text or ""))
+        matches = match_text(self._acts, text or "")
+        if not matches or words > 9:
+            return None
+        covered = sum(m.end - m.start for m in matches)
+        letters = len(re.sub(r"\W", "", text)) or 1
+        best = max(matches, key=lambda m: m.end - m.start)
+        return best.value if covered >= 0.5 * letters or words <= 4 else None
 
     def sectors_and_roles(self, text: str) -> Set[str]:
         """The sector and role ids that ``text`` names (catalog text: "lærere og barnehageeier"); like
