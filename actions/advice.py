@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -19,13 +19,14 @@ from actions.common import (
     latest_intent,
     latest_text,
     send,
-    store,
     today,
     view,
 )
+from bot.advisor import reading
+from bot.advisor.form import MAX_ASKS, NEEDED, QUESTIONS, UNKNOWN, known, next_question, open_refinements
 from bot.answers import Reply, button, measure_details, results_reply
 from bot.catalog.db import CatalogUnavailable
-from bot.recommend import SECTOR_NEIGHBOURS, Criteria, recommend, themes_for
+from bot.recommend import Criteria, recommend, themes_for
 from bot.texts import join_and, t
 from bot.understanding import (
     FORM_SLOTS,
@@ -43,8 +44,6 @@ DIGRESSIONS = {
     "bot_challenge", "ask_help", "out_of_scope", "start_over", "stop", "thank", "goodbye",
     "summarize", "more_about", "show_more", "change_answer",
 }
-# Questions answered with buttons from the start (few, fixed choices).
-BUTTON_SLOTS = {"sector", "audience", "anchoring", "duration"}
 # At least this many theme buttons: a sector with few theme-specific measures (SFO) gets the most
 # common themes of all sectors after its own (measures "for any theme" fit them too).
 MIN_THEME_BUTTONS = 4
@@ -108,10 +107,13 @@ class ValidateAdvisorForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
-        slots = ["sector", "theme", "audience"]
-        if tracker.slots.get("audience") != "alle":
-            slots.append("role")
-        return slots + ["anchoring", "duration"]
+        # Every criterion is read and validated from every message; which one is asked next is
+        # the slot table's decision (next_requested_slot).
+        return list(FORM_SLOTS)
+
+    async def next_requested_slot(self, dispatcher, tracker, domain):
+        values = {s: tracker.slots.get(s) for s in FORM_SLOTS}
+        return SlotSet("requested_slot", next_question(values, tracker.slots.get("refine")))
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
@@ -122,22 +124,68 @@ class ValidateAdvisorForm(FormValidationAction):
             # The SDK only returns events for required slots; keep our bookkeeping slots too.
             validated = {e.get("name") for e in validation}
             extra = [e for e in extraction if e.get("name") not in validated and e.get("name") not in FORM_SLOTS]
-            return extra + validation
+            return extra + self._never_a_third_time(validation, dispatcher, tracker)
         except CatalogUnavailable:
             dispatcher.utter_message(text=t("db_down", language(tracker)))
             return []
 
+    @staticmethod
+    def _digression(tracker: Tracker) -> bool:
+        intent, confidence = latest_intent(tracker)
+        return intent in DIGRESSIONS and confidence >= 0.6
+
+    @staticmethod
+    def _never_a_third_time(events: List[EventType], dispatcher: CollectingDispatcher,
+                            tracker: Tracker) -> List[EventType]:
+        """A question already asked twice (answered with a question, out of scope, or not
+        understood) is not asked again: it becomes unknown and the next one comes."""
+        asked = tracker.get_slot("asked") or {}
+        values = {s: tracker.slots.get(s) for s in FORM_SLOTS}
+        requested = next((e.get("value") for e in reversed(events) if e.get("name") == "requested_slot"), None)
+        skipped = []
+        while requested and values.get(requested) is None and int(asked.get(requested, 0)) >= MAX_ASKS:
+            values[requested] = UNKNOWN
+            skipped.append(requested)
+            requested = next_question(values, tracker.slots.get("refine"))
+        if not skipped or tracker.latest_action_name == "action_listen" and ValidateAdvisorForm._digression(tracker):
+            return events  # a question is answered by the rules first; the form comes back after it
+        dispatcher.utter_message(text=t("moved_on", language(tracker)))
+        kept = [e for e in events if e.get("name") not in ("requested_slot", "failed_attempts")]
+        return kept + [SlotSet(s, UNKNOWN) for s in skipped] + [SlotSet("failed_attempts", 0),
+                                                               SlotSet("requested_slot", requested)]
+
     # --- extraction of typed answers to the open question -------------------
     def _extract(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-        if tracker.get_slot("requested_slot") != slot:
-            return {}
         text = latest_text(tracker)
+        intent, confidence = latest_intent(tracker)
+        if tracker.get_slot("requested_slot") != slot:
+            return self._read_in_passing(slot, tracker)
+        if text.startswith("/request_measures") or text.startswith("/show_more"):
+            return self._show_now(tracker)  # the «Vis forslag nå» button
         if text.startswith("/") or slot in tracker.slots_to_validate():
             return {}  # a button, or the slot mapping already took the value from an entity
-        intent, confidence = latest_intent(tracker)
-        digression = intent in DIGRESSIONS and confidence >= 0.6
+        lang = language(tracker)
         v = view()
+        act = v.parser.act(text)
+        if act == "vet_ikke":
+            dispatcher.utter_message(text=t("skipped", lang))
+            return {slot: UNKNOWN, "failed_attempts": 0, "guess": None}
+        guess = tracker.get_slot("guess")
+        if guess and (intent == "affirm" or re.match(r"^\W*(ja|jo|jepp|stemmer|riktig|korrekt|det stemmer)\b", text, re.I)):
+            return {slot: guess, "guess": None, "failed_attempts": 0}
+        digression = intent in DIGRESSIONS and confidence >= 0.6
         value = v.parser.parse(slot, text, intent)
+        new_entities = [e for e in latest_entities(tracker) if e.get("entity") in FORM_SLOTS]
+        if not value and (act == "vis_forslag" or (intent in ("request_measures", "show_more") and confidence >= 0.5
+                                                   and not new_entities)):
+            return self._show_now(tracker)
+        confirm = None
+        if not value and QUESTIONS[slot].semantic and not digression:
+            value, confirm = reading.decide(reading.read(text, [slot]).get(slot), asked=True)
+            if value and slot == "theme":
+                return {slot: value, "read_by_meaning": value, "guess": None}
+            if value:
+                return {slot: value, "guess": None}
         others = {e.get("entity"): str(e.get("value")) for e in latest_entities(tracker)
                   if e.get("entity") in FORM_SLOTS and e.get("entity") != slot}
         before = {s: _previous_value(tracker, s) for s in others}  # (the slot mappings already set them)
@@ -161,8 +209,39 @@ class ValidateAdvisorForm(FormValidationAction):
         if other:
             return other
         fails = int(tracker.get_slot("failed_attempts") or 0) + 1
-        dispatcher.utter_message(text=t("not_understood_slot", language(tracker)))
+        if fails >= MAX_ASKS:
+            # Never a third time: go on without it (it can be given later, as a refinement).
+            dispatcher.utter_message(text=t("moved_on", lang))
+            return {slot: UNKNOWN, "failed_attempts": 0, "guess": None}
+        if confirm:
+            return {"failed_attempts": fails, "guess": confirm}  # the question comes with «stemmer det?»
+        dispatcher.utter_message(text=t("not_understood_slot", lang))
         return {"failed_attempts": fails}
+
+    @staticmethod
+    def _show_now(tracker: Tracker) -> Dict[Text, Any]:
+        """«Vis forslag nå»: what is still missing for suggestions is taken as unknown."""
+        out: Dict[Text, Any] = {s: UNKNOWN for s in NEEDED if tracker.slots.get(s) is None}
+        refine = tracker.slots.get("refine")
+        if refine and tracker.slots.get(refine) is None:
+            out[refine] = UNKNOWN
+        out.update({"failed_attempts": 0, "guess": None})
+        return out
+
+    @staticmethod
+    def _read_in_passing(slot: str, tracker: Tracker) -> Dict[Text, Any]:
+        """A criterion said in other words while something else was asked (or in the first
+        message): taken by meaning when the reading is clear; names are left to the vocabulary."""
+        text = latest_text(tracker)
+        intent, confidence = latest_intent(tracker)
+        if (not QUESTIONS[slot].semantic or tracker.slots.get(slot) is not None or text.startswith("/")
+                or (intent in DIGRESSIONS and confidence >= 0.6)
+                or any(e.get("entity") == slot for e in latest_entities(tracker))):
+            return {}
+        value, _ = reading.decide(reading.read(text, [slot]).get(slot), asked=False)
+        if not value:
+            return {}
+        return {slot: value, "read_by_meaning": value} if slot == "theme" else {slot: value}
 
     @staticmethod
     def _answer_to_another_question(slot: str, text: str, v: CatalogView, dispatcher: CollectingDispatcher,
@@ -207,6 +286,8 @@ class ValidateAdvisorForm(FormValidationAction):
                   tracker: Tracker) -> Dict[Text, Any]:
         lang = language(tracker)
         v = view()
+        if value == UNKNOWN:
+            return {slot: UNKNOWN, "failed_attempts": 0}
         if not v.parser.is_valid(slot, value):
             # Typed `/inform{"sector": "x"}` payloads end here: never trust a raw value.
             shown = str(value)[:40]
@@ -214,7 +295,7 @@ class ValidateAdvisorForm(FormValidationAction):
             return {slot: None}
         out: Dict[Text, Any] = {slot: value, "failed_attempts": 0}
         previous = _previous_value(tracker, slot)
-        if previous and previous != value:
+        if known(previous) and previous != value:
             dispatcher.utter_message(text=t("changed", lang, what=t(f"crit_{slot}", lang),
                                             value=v.labels.short(SLOT_GROUP[slot], value, lang)))
         return out
@@ -230,24 +311,34 @@ class ValidateAdvisorForm(FormValidationAction):
         a mistake («nei vent, sfo-lederen vet om det») is still someone else."""
         requested = tracker.get_slot("requested_slot")
         text = latest_text(tracker)
-        if not requested or requested == slot or text.startswith("/"):
+        previous = _previous_value(tracker, slot)
+        if requested == slot or text.startswith("/"):
             return False
+        if not requested and not known(previous) and not tracker.get_slot("suggested"):
+            return False  # the first message of a request says where the user works
         if _names_own(tracker, slot):
             return False
         if slot == "sector" and (CORRECTION.search(text) and requested != "anchoring"
                                  or CORRECTION_WORDS.search(text)):
             return False
-        if _previous_value(tracker, slot):
-            return True
+        if known(previous):
+            return True  # also after results: «fylkeskommunen støtter det» is not a new place
         backers = requested == "anchoring" or any(e.get("entity") == "anchoring" for e in latest_entities(tracker))
         return backers
 
     async def validate_sector(self, value, dispatcher, tracker, domain):
         if self._in_passing(tracker, "sector"):
             return {"sector": _previous_value(tracker, "sector")}
-        out = self._validate("sector", value, dispatcher, tracker)
         role = tracker.slots.get("role")
-        if out.get("sector") and not roles_fit_sector(role, out["sector"]):
+        if known(role) and not roles_fit_sector(role, value) and not _previous_value(tracker, "sector"):
+            # «rådgjevar i fagopplæringa … lærebedrifter … skulane» with an instruktør: of the places
+            # named, the one the user's role belongs to.
+            fitting = [str(e.get("value")) for e in latest_entities(tracker)
+                       if e.get("entity") == "sector" and roles_fit_sector(role, str(e.get("value")))]
+            if fitting:
+                value = fitting[0]
+        out = self._validate("sector", value, dispatcher, tracker)
+        if known(out.get("sector")) and known(role) and not roles_fit_sector(role, out["sector"]):
             out["role"] = None
             dispatcher.utter_message(text=t("role_reset", language(tracker)))
         return out
@@ -264,7 +355,7 @@ class ValidateAdvisorForm(FormValidationAction):
         out = self._validate("role", value, dispatcher, tracker)
         role = out.get("role")
         sector = tracker.slots.get("sector")
-        if role in SECTOR_OF_ROLE and not sector:
+        if role in SECTOR_OF_ROLE and not known(sector):
             out["sector"] = SECTOR_OF_ROLE[role]
         return out
 
@@ -276,15 +367,14 @@ class ValidateAdvisorForm(FormValidationAction):
 
 
 class AskSlotAction(CatalogAction):
-    """`action_ask_<slot>`: the question, with buttons where choices are few or after two misses."""
+    """`action_ask_<slot>`: the question with its choices, «Vet ikke» and «Vis forslag nå»; a
+    reading by meaning that was unsure comes first as «Jeg forstod det som … – stemmer det?»."""
 
     slot = ""
 
     def choices(self, v: CatalogView, tracker: Tracker, fails: int) -> List[str]:
-        """The values offered as buttons: all of them for few fixed choices or after two misses."""
-        if self.slot in BUTTON_SLOTS or fails >= 2:
-            return v.parser.ids(SLOT_GROUP[self.slot])
-        return []
+        """The values offered as buttons (from the slot table)."""
+        return v.parser.ids(SLOT_GROUP[self.slot])
 
     async def act(self, dispatcher, tracker, domain):
         lang = language(tracker)
@@ -292,12 +382,23 @@ class AskSlotAction(CatalogAction):
         text = t(f"ask_{self.slot}", lang)
         v = view()
         group = SLOT_GROUP[self.slot]
-        buttons = [button(_capitalize(v.labels.get(group, i, lang)), "inform", **{self.slot: i})
-                   for i in self.choices(v, tracker, fails)]
-        if fails >= 2:
+        guess = tracker.get_slot("guess")
+        values = self.choices(v, tracker, fails)
+        buttons = []
+        if guess and guess in v.parser.ids(group):
+            label = v.labels.short(group, guess, lang)
+            text = t("guess", lang, value=label)
+            buttons.append(button(t("btn_guess_yes", lang, value=label), "inform", **{self.slot: guess}))
+            values = [x for x in values if x != guess]
+        elif fails:
             text = f"{text}\n{t('choose_below', lang)}"
+        buttons += [button(_capitalize(v.labels.get(group, i, lang)), "inform", **{self.slot: i}) for i in values]
+        buttons += [button(t("btn_dont_know", lang), "inform", **{self.slot: UNKNOWN}),
+                    button(t("btn_show_now", lang), "request_measures")]
         dispatcher.utter_message(text=text, buttons=buttons)
-        return []
+        asked = dict(tracker.get_slot("asked") or {})
+        asked[self.slot] = int(asked.get(self.slot, 0)) + 1
+        return [SlotSet("asked", asked)]
 
 
 def _capitalize(s: str) -> str:
@@ -318,10 +419,11 @@ class ActionAskTheme(AskSlotAction):
     slot = "theme"
 
     def choices(self, v: CatalogView, tracker: Tracker, fails: int) -> List[str]:
-        if fails >= 2:
+        if fails >= 1:
             return super().choices(v, tracker, fails)
         order = v.parser.ids("themes")
-        own = themes_for(v.measures, tracker.get_slot("sector"), today(), order)
+        sector = tracker.get_slot("sector")
+        own = themes_for(v.measures, sector if known(sector) else None, today(), order)
         if len(own) >= MIN_THEME_BUTTONS:
             return own
         return own + [x for x in themes_for(v.measures, None, today(), order) if x not in own][:MIN_THEME_BUTTONS - len(own)]
@@ -371,8 +473,25 @@ def is_follow_up_question(tracker: Tracker) -> bool:
     return bool(question_cues(text) & FOLLOW_UP_CUES)
 
 
+def read_first_message(tracker: Tracker, values: Dict[str, Any]) -> Dict[str, Any]:
+    """Criteria a message gives in other words than the vocabulary's (the NLU's entities already
+    filled the slots they name): the theme of a described need, anchoring, audience, duration."""
+    empty = [s for s in FORM_SLOTS if QUESTIONS[s].semantic and values.get(s) is None
+             and not any(e.get("entity") == s for e in latest_entities(tracker))]
+    out: Dict[str, Any] = {}
+    for slot, r in reading.read(latest_text(tracker), empty).items():
+        # (no «stemmer det?» guess from a first message: a generic request leans weakly to a theme)
+        value, _ = reading.decide(r, asked=slot in NEEDED)
+        if value:
+            out[slot] = value
+    if "theme" in out:
+        out["read_by_meaning"] = out["theme"]
+    return out
+
+
 class ActionStartAdvice(CatalogAction):
-    """Greets the request, resets a finished earlier run, and says what was understood."""
+    """Greets the request, resets a finished earlier run, and reads what the message already says;
+    the form then asks only for where or what if one is missing."""
 
     def name(self) -> str:
         return "action_start_advice"
@@ -393,19 +512,25 @@ class ActionStartAdvice(CatalogAction):
         if tracker.get_slot("suggested") and mentioned & set(FORM_SLOTS) and CORRECTION.search(latest_text(tracker)):
             # «nei forresten, vi vil heller ha noe over et helt barnehageår» after results changes one
             # answer: keep the others; the form confirms the change and suggests again.
-            return [SlotSet("suggested", None), SlotSet("suggest_offset", 0), SlotSet("measure", None),
-                    SlotSet("failed_attempts", 0)]
+            return [SlotSet("suggest_offset", 0), SlotSet("measure", None), SlotSet("failed_attempts", 0)]
         if tracker.get_slot("suggested"):
-            # A new request after results: keep only what this message says.
+            # A new request after results: keep where the user works (sector, role) and only
+            # what this message says of the rest.
             for s in FORM_SLOTS:
-                if s not in mentioned and values[s] is not None:
+                if s not in mentioned and values[s] is not None and s not in ("sector", "role"):
                     events.append(SlotSet(s, None))
                     values[s] = None
-            events += [SlotSet("suggested", None), SlotSet("suggest_offset", 0), SlotSet("measure", None)]
-        if not values["sector"] and values["role"] in SECTOR_OF_ROLE:
+            events += [SlotSet("suggested", None), SlotSet("suggest_offset", 0), SlotSet("measure", None),
+                       SlotSet("shown_for", None), SlotSet("asked", None)]
+        if not known(values["sector"]) and values["role"] in SECTOR_OF_ROLE:
             values["sector"] = SECTOR_OF_ROLE[values["role"]]
             events.append(SlotSet("sector", values["sector"]))
-        noted = [v.labels.short(SLOT_GROUP[s], values[s], lang) for s in FORM_SLOTS if values[s]]
+        read = read_first_message(tracker, values)
+        events += [SlotSet(k, val) for k, val in read.items()]
+        values.update({k: val for k, val in read.items() if k in values})
+        if next_question(values, None) is None:
+            return events + [SlotSet("failed_attempts", 0)]  # where and what: suggestions come at once
+        noted = [v.labels.short(SLOT_GROUP[s], values[s], lang) for s in FORM_SLOTS if known(values[s])]
         text = t("intro", lang)
         if noted:
             text += " " + t("noted", lang, values=join_and(noted))
@@ -417,22 +542,73 @@ def no_suggestions_reply(lang: str) -> Reply:
     return Reply(t("no_suggestions_yet", lang), [button(t("btn_find_measures", lang), "request_measures")])
 
 
-def criteria_from(tracker: Tracker) -> Optional[Criteria]:
-    sector = tracker.get_slot("sector")
-    if not sector:
-        return None
-    return Criteria(sector=sector, theme=tracker.get_slot("theme"),
-                    audience=tracker.get_slot("audience"), role=tracker.get_slot("role"),
-                    anchoring=tracker.get_slot("anchoring"), duration=tracker.get_slot("duration"))
+def _value(tracker: Tracker, slot: str) -> Optional[str]:
+    value = tracker.get_slot(slot)
+    return value if known(value) else None
+
+
+def criteria_from(tracker: Tracker) -> Criteria:
+    """The criteria known so far; a criterion not given (or «vet ikke») is None."""
+    return Criteria(sector=_value(tracker, "sector"), theme=_value(tracker, "theme"),
+                    audience=_value(tracker, "audience"), role=_value(tracker, "role"),
+                    anchoring=_value(tracker, "anchoring"), duration=_value(tracker, "duration"))
 
 
 def _recommendation(c: Criteria, offset: int = 0):
-    by_id = {m.id: m for m in store().measures_for_sector(c.sector)}
-    neighbour = SECTOR_NEIGHBOURS.get(c.sector)
-    if neighbour:  # needed to offer "show for the neighbouring sector" when nothing fits
-        for m in store().measures_for_sector(neighbour):
-            by_id.setdefault(m.id, m)
-    return recommend(list(by_id.values()), c, today(), limit=SUGGESTION_LIMIT, offset=offset)
+    return recommend(view().measures, c, today(), limit=SUGGESTION_LIMIT, offset=offset)
+
+
+def _notes(tracker: Tracker, values: Dict[str, Any], v: CatalogView, lang: str) -> List[str]:
+    """What the reply says before the list: what changed since the last list, what was read by
+    meaning, and what was assumed."""
+    notes: List[str] = []
+    before = tracker.get_slot("shown_for") or {}
+    if before and tracker.get_slot("suggested"):
+        changes = [t("change_pair", lang, what=t(f"crit_{s}", lang),
+                     value=v.labels.short(SLOT_GROUP[s], values[s], lang))
+                   for s in FORM_SLOTS if known(values.get(s)) and values.get(s) != before.get(s)]
+        if changes:
+            notes.append(t("updated", lang, changes=join_and(changes)))
+        return notes
+    read = tracker.get_slot("read_by_meaning")
+    if read and read == values.get("theme"):
+        notes.append(t("read_as", lang, value=v.labels.short("themes", read, lang)))
+    if not known(values.get("sector")):
+        notes.append(t("assumed_sector", lang))
+    if not known(values.get("theme")):
+        notes.append(t("assumed_theme", lang))
+    return notes
+
+
+def suggestions(tracker: Tracker, overrides: Optional[Dict[str, Any]] = None) -> Tuple[Reply, List[EventType]]:
+    """The suggestions for what is known (with ``overrides`` of the slots), and the events that
+    remember them."""
+    lang = language(tracker)
+    v = view()
+    values = {s: tracker.get_slot(s) for s in FORM_SLOTS}
+    values.update({k: val for k, val in (overrides or {}).items() if k in values})
+    c = Criteria(**{s: (values[s] if known(values[s]) else None) for s in FORM_SLOTS})
+    rec = _recommendation(c)
+    first = not (tracker.get_slot("shown_for") and tracker.get_slot("suggested"))
+    reply = results_reply(rec, v.labels, lang, notes=_notes(tracker, values, v, lang),
+                          refine=open_refinements(values), related=v.by_id, today=today(), first=first)
+    events: List[EventType] = [SlotSet("suggested", [s.measure.id for s in rec.ranked] or None),
+                               SlotSet("suggest_offset", 0), SlotSet("failed_attempts", 0),
+                               SlotSet("shown_for", {s: values[s] for s in FORM_SLOTS}),
+                               SlotSet("refine", None), SlotSet("guess", None), SlotSet("read_by_meaning", None)]
+    events += [SlotSet(k, val) for k, val in (overrides or {}).items()]
+    return reply, events
+
+
+def suggest_now(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """«Vis forslag» outside the form's own path (a button, «vis flere» before any list): the best
+    for what is known, saying what was assumed; an open form is closed."""
+    overrides = {s: UNKNOWN for s in NEEDED if tracker.get_slot(s) is None}
+    reply, events = suggestions(tracker, overrides)
+    send(dispatcher, reply, tracker)
+    if tracker.active_loop_name:
+        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return events
 
 
 class ActionSuggestMeasures(CatalogAction):
@@ -440,15 +616,49 @@ class ActionSuggestMeasures(CatalogAction):
         return "action_suggest_measures"
 
     async def act(self, dispatcher, tracker, domain):
-        c = criteria_from(tracker)
-        lang = language(tracker)
-        if c is None:
-            send(dispatcher, no_suggestions_reply(lang))
-            return []
-        rec = _recommendation(c)
-        send(dispatcher, results_reply(rec, view().labels, lang), tracker)
-        return [SlotSet("suggested", [s.measure.id for s in rec.ranked] or None),
-                SlotSet("suggest_offset", 0), SlotSet("failed_attempts", 0)]
+        reply, events = suggestions(tracker)
+        send(dispatcher, reply, tracker)
+        return events
+
+
+def answer_need(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """A needs question that reached the knowledge side («hva finnes for SFO som vil bli bedre på
+    lek?»): when the message says where and what, answer with suggestions, else None."""
+    v = view()
+    entities = {}
+    for e in latest_entities(tracker):
+        name, value = e.get("entity"), str(e.get("value"))
+        if name in FORM_SLOTS and v.parser.is_valid(name, value):
+            entities.setdefault(name, value)
+    if "sector" not in entities and entities.get("role") in SECTOR_OF_ROLE:
+        entities["sector"] = SECTOR_OF_ROLE[entities["role"]]
+    text = latest_text(tracker)
+    if tracker.active_loop_name or ("sector" not in entities and len(text.split()) < 6):
+        return None  # «hva er vurdering?» asks for a concept; a need is described at more length
+    missing = [s for s in NEEDED if s not in entities]
+    read = reading.read(text, missing) if missing else {}
+    for slot in missing:
+        value, _ = reading.decide(read.get(slot), asked=True)
+        if value:
+            entities[slot] = value
+        elif slot == "theme":
+            return None  # without what it is about there is nothing to suggest yet
+    if "theme" in missing:
+        entities["read_by_meaning"] = entities["theme"]
+    overrides = {s: entities.get(s) for s in FORM_SLOTS}
+    overrides["read_by_meaning"] = entities.get("read_by_meaning")
+    reply, events = suggestions(_fresh(tracker), overrides)
+    send(dispatcher, reply, tracker)
+    return events
+
+
+def _fresh(tracker: Tracker) -> Tracker:
+    """The tracker as a new request sees it: no earlier list to compare with."""
+    copy = Tracker.from_dict(tracker.current_state())
+    copy.slots["suggested"] = None
+    copy.slots["shown_for"] = None
+    copy.slots["read_by_meaning"] = None
+    return copy
 
 
 class ActionShowMore(CatalogAction):
@@ -456,14 +666,16 @@ class ActionShowMore(CatalogAction):
         return "action_show_more"
 
     async def act(self, dispatcher, tracker, domain):
-        c = criteria_from(tracker)
         lang = language(tracker)
-        if c is None or not tracker.get_slot("suggested"):
-            send(dispatcher, no_suggestions_reply(lang))
-            return []
+        if not tracker.get_slot("suggested"):
+            return suggest_now(dispatcher, tracker)  # «vis meg det du har» before any list
+        c = criteria_from(tracker)
         offset = int(tracker.get_slot("suggest_offset") or 0) + SUGGESTION_LIMIT
         rec = _recommendation(c, offset=offset)
-        send(dispatcher, results_reply(rec, view().labels, lang, offset=offset), tracker)
+        v = view()
+        values = {s: tracker.get_slot(s) for s in FORM_SLOTS}
+        send(dispatcher, results_reply(rec, v.labels, lang, offset=offset, refine=open_refinements(values),
+                                       related=v.by_id, today=today()), tracker)
         return [SlotSet("suggest_offset", offset)]
 
 
@@ -491,6 +703,8 @@ class ActionMoreAbout(CatalogAction):
             measure_id = suggested[number - 1]
         elif tracker.get_slot("measure"):
             measure_id = tracker.get_slot("measure")
+        if (not measure_id or measure_id not in v.by_id) and not suggested and not text.startswith("/"):
+            return suggest_now(dispatcher, tracker)
         if not measure_id or measure_id not in v.by_id:
             msg = t("which_measure", lang) if suggested else t("no_suggestions_yet", lang)
             buttons = ([button(t("btn_more_about", lang, n=i), "more_about", number=str(i))
@@ -516,14 +730,17 @@ class ActionChangeAnswer(CatalogAction):
         criterion = next((e.get("value") for e in latest_entities(tracker)
                           if e.get("entity") == "criterion"), None)
         if criterion in FORM_SLOTS:
-            return [SlotSet(criterion, None), SlotSet("suggested", None), SlotSet("failed_attempts", 0)]
+            # The form asks just this one again (as a refinement), then suggests with what changed.
+            asked = dict(tracker.get_slot("asked") or {})
+            asked.pop(criterion, None)
+            return [SlotSet(criterion, None), SlotSet("refine", criterion), SlotSet("failed_attempts", 0),
+                    SlotSet("guess", None), SlotSet("asked", asked)]
         v = view()
         buttons = []
         for s in FORM_SLOTS:
             value = tracker.get_slot(s)
-            if value:
-                label = v.labels.short(SLOT_GROUP[s], value, lang)
-                buttons.append(button(f"{_capitalize(t(f'crit_{s}', lang))}: {label}", "change_answer", criterion=s))
+            label = v.labels.short(SLOT_GROUP[s], value, lang) if known(value) else t("unknown_value", lang)
+            buttons.append(button(f"{_capitalize(t(f'crit_{s}', lang))}: {label}", "change_answer", criterion=s))
         send(dispatcher, Reply(t("change_which", lang), buttons))
         return []
 
@@ -537,15 +754,14 @@ class ActionSummarize(CatalogAction):
     async def act(self, dispatcher, tracker, domain):
         lang = language(tracker)
         v = view()
-        c = criteria_from(tracker)
-        if c is None:
+        if not any(known(tracker.get_slot(s)) for s in NEEDED):
             send(dispatcher, no_suggestions_reply(lang))
             return []
         head = {"nb": "Oppsummering av behovet", "nn": "Samandrag av behovet"}[lang]
         lines = [f"{head}:"]
         for s in FORM_SLOTS:
             value = tracker.get_slot(s)
-            if value:
+            if known(value):
                 lines.append(f"- {_capitalize(t(f'crit_{s}', lang))}: {v.labels.get(SLOT_GROUP[s], value, lang)}")
         suggested = [i for i in (tracker.get_slot("suggested") or [])[:SUGGESTION_LIMIT] if i in v.by_id]
         if suggested:

@@ -6,7 +6,7 @@ import re
 from typing import List, Optional
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.common import (
     CatalogAction,
@@ -110,6 +110,14 @@ class KnowledgeAction(CatalogAction):
                                is_current=lambda i: v.by_id[i].is_current(now), aliases=v.aliases,
                                scheme_of=v.scheme_of)
         in_form = bool(tracker.active_loop_name)
+        if plan.kind in ("which", "concept_menu") and not in_form and not text.startswith("/"):
+            # «hva finnes for oss i SFO som vil bli bedre på lek?» names no measure but where and
+            # what: answer it with suggestions (answer first).
+            from actions.advice import answer_need
+
+            events = answer_need(dispatcher, tracker)
+            if events is not None:
+                return events
         if plan.kind == "concept" or plan.kind == "concept_menu":
             send(dispatcher, _concept_reply(plan.concept, lang, in_form))
             return []
@@ -205,6 +213,17 @@ class ActionClarify(CatalogAction):
             # Unsure classifier, clear question: it names a measure or concept (or follows up on
             # the one discussed with "og fristen?"), so answer it instead of asking what was meant.
             return await ActionAnswerMeasure().act(dispatcher, tracker, domain)
+        if not tracker.active_loop_name and not latest_text(tracker).startswith("/"):
+            from actions.advice import ActionStartAdvice, answer_need
+
+            events = answer_need(dispatcher, tracker)
+            if events is not None:
+                return events
+            if any(e.get("entity") in ("sector", "role", "theme") for e in latest_entities(tracker)):
+                # Unsure what was meant, but it names where or what: that is a need – start the
+                # advisor (it asks only what is missing) instead of «Mente du …?».
+                events = await ActionStartAdvice().act(dispatcher, tracker, domain)
+                return events + [FollowupAction("advisor_form")]
         lang = language(tracker)
         misses = consecutive_misses(tracker)
         if misses >= 3:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
+from bot.advisor.form import UNKNOWN
 from bot.catalog.records import Catalog, Measure, Term, Text, local
 from bot.recommend import Criteria, Recommendation, Suggestion
-from bot.texts import format_date, t
+from bot.texts import format_date, join_and, t
 
 Button = Dict[str, str]
 
@@ -52,6 +54,8 @@ class Labels:
         self._short = {(g, term.id): term.short for g, ts in terms.items() for term in ts if term.short}
 
     def get(self, group: str, value: Optional[str], lang: str) -> str:
+        if value == UNKNOWN:
+            return t("unknown_value", lang)
         label = self._labels.get((group, value or ""))
         return local(label, lang) if label else (value or "")
 
@@ -108,7 +112,7 @@ def source_line(m_sources: Sequence[str], last_checked, lang: str) -> str:
 
 def why_parts(s: Suggestion, c: Criteria, labels: Labels, lang: str) -> List[str]:
     m = s.measure
-    parts = [labels.short("sectors", c.sector, lang)]
+    parts = [labels.short("sectors", c.sector, lang)] if c.sector else []
     for k in s.met:
         if k == "theme":
             theme = labels.short("themes", c.theme, lang)
@@ -146,32 +150,60 @@ def unmet_parts(s: Suggestion, c: Criteria, labels: Labels, lang: str) -> List[s
     return out
 
 
-def suggestion_text(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: str) -> str:
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+def short_funding(m: Measure, related: Optional[Dict[str, Measure]], lang: str, today=None) -> str:
+    """One line on how a measure is paid for: the current schemes that fund it, else the first
+    sentence of its funding text; marked when something about it is not confirmed."""
+    names = []
+    for i in m.funded_by:
+        r = (related or {}).get(i)
+        if r and (today is None or r.is_current(today)) and not r.in_doubt:
+            names.append(r.title(lang))
+    if names:
+        line = t("funded_via", lang, names=join_and(names))
+    else:
+        line = _SENTENCE_END.split(local(m.funding, lang).strip())[0]
+        if len(line) > 160:
+            line = line[:157].rsplit(" ", 1)[0] + " …"
+    if m.in_doubt or any("funding" in about or not about for about in _abouts(m)):
+        line += " " + t("see_uncertain", lang)
+    return line
+
+
+def _abouts(m: Measure) -> List[Sequence[str]]:
+    return [m.uncertain_about[i] if i < len(m.uncertain_about) else () for i in range(len(m.uncertain))]
+
+
+def suggestion_text(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: str,
+                    related: Optional[Dict[str, Measure]] = None, today=None) -> str:
+    """Name, one line of why (with what does not fit or is required), one line of funding; the
+    rest is behind «Fortell mer om N»."""
     m = s.measure
+    why = ", ".join(p for p in why_parts(s, c, labels, lang) if p)
     lines = [f"{n}. {title_with_period(m, lang)}",
-             f"   {t('fits_because', lang)}: {', '.join(why_parts(s, c, labels, lang))}."]
+             f"   {t('fits_because', lang)}: {why}." if why else ""]
     unmet = unmet_parts(s, c, labels, lang)
     if unmet:
         lines.append(f"   {t('does_not_fit', lang)}: {', '.join(unmet)}.")
     if m.requires:
         lines.append(f"   {requires_line(m, lang)}")
-    lines.append(f"   {t('funding', lang)}: {local(m.funding, lang)}")
-    if m.uncertain:
-        lines.append(f"   {t('uncertain', lang)}: {local(m.uncertain[0], lang)}")
-    lines.append(f"   {source_line(m.sources, m.last_checked, lang)}")
-    return "\n".join(lines)
+    lines.append(f"   {t('funding', lang)}: {short_funding(m, related, lang, today)}")
+    return "\n".join(line for line in lines if line)
 
 
-def suggestion_card(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: str) -> Dict[str, str]:
+def suggestion_card(n: int, s: Suggestion, c: Criteria, labels: Labels, lang: str,
+                    related: Optional[Dict[str, Measure]] = None, today=None) -> Dict[str, str]:
     """The fields of one suggestion for the widget's card; the same facts as suggestion_text."""
     m = s.measure
     unmet = unmet_parts(s, c, labels, lang)
     return {
         "id": m.id, "number": str(n), "title": m.title(lang), "period": period(m, lang),
-        "why": ", ".join(why_parts(s, c, labels, lang)) + ".",
+        "why": ", ".join(p for p in why_parts(s, c, labels, lang) if p) + ".",
         "unmet": (", ".join(unmet) + ".") if unmet else "",
         "requires": local(m.requires, lang) if m.requires else "",
-        "funding": local(m.funding, lang),
+        "funding": short_funding(m, related, lang, today),
         "uncertain": local(m.uncertain[0], lang) if m.uncertain else "",
         "url": m.sources[0] if m.sources else "",
         "source_label": t("source", lang),
@@ -186,22 +218,42 @@ def card_labels(lang: str) -> Dict[str, str]:
     return {k: t(k, lang) for k in CARD_LABELS}
 
 
-def result_buttons(count: int, lang: str, more: bool, first: int = 1) -> List[Button]:
-    """``first``: the number of the first suggestion shown (4 after «Vis flere»)."""
-    buttons = [button(t("btn_more_about", lang, n=first), "more_about", number=str(first))] if count else []
-    buttons.append(button(t("btn_apply", lang), "ask_apply"))
+SECTOR_BUTTONS = ("barnehage", "grunnskole", "sfo", "videregaende", "ppt", "fagopplaering")
+
+
+def result_buttons(count: int, lang: str, more: bool, first: int = 1,
+                   refine: Sequence[str] = ()) -> List[Button]:
+    """``first``: the number of the first suggestion shown (4 after «Vis flere»). ``refine``: the
+    criteria not given yet, each a one-tap refinement (at most three); with none open, «Endre et
+    svar» and «Hvordan søker vi?» take their place."""
+    if refine and refine[0] == "sector":
+        # Where the user works changes most: its values are the buttons, one tap each.
+        buttons = [button(t(f"sector_{s}", lang), "inform", sector=s) for s in SECTOR_BUTTONS]
+    else:
+        buttons = [button(t(f"btn_refine_{slot}", lang), "change_answer", criterion=slot) for slot in refine[:3]]
+    if count:
+        buttons.append(button(t("btn_more_about", lang, n=first), "more_about", number=str(first)))
     if more:
         buttons.append(button(t("btn_show_more", lang), "show_more"))
+    if not refine:
+        buttons.append(button(t("btn_apply", lang), "ask_apply"))
     if count:
         buttons.append(button(t("btn_summary", lang), "summarize"))
-    buttons += [button(t("btn_change", lang), "change_answer"), button(t("btn_restart", lang), "start_over")]
+    if not refine:
+        buttons.append(button(t("btn_change", lang), "change_answer"))
+    buttons.append(button(t("btn_restart", lang), "start_over"))
     return buttons
 
 
-def results_reply(rec: Recommendation, labels: Labels, lang: str, offset: int = 0) -> Reply:
+def results_reply(rec: Recommendation, labels: Labels, lang: str, offset: int = 0,
+                  notes: Sequence[str] = (), refine: Sequence[str] = (),
+                  related: Optional[Dict[str, Measure]] = None, today=None, first: bool = True) -> Reply:
+    """The suggestions. ``notes``: what changed or was assumed, said first; ``refine``: the
+    criteria still open, offered as buttons, with one sentence on why the first of anchoring and
+    duration matters (``first``: only with the first list)."""
     c = rec.criteria
     summary = criteria_summary(c, labels, lang)
-    head: List[str] = []
+    head: List[str] = list(notes)
     shown = rec.suggestions
     if rec.full_matches == 0:
         blocking = t(f"crit_{rec.blocking}", lang) if rec.blocking else t("crit_theme", lang)
@@ -215,9 +267,12 @@ def results_reply(rec: Recommendation, labels: Labels, lang: str, offset: int = 
     else:
         head.append(t("results_header", lang, count=_count_word(len(shown), lang), summary=summary))
     numbered = list(enumerate(shown, start=offset + 1))
-    body = [suggestion_text(i, s, c, labels, lang) for i, s in numbered]
-    cards = [suggestion_card(i, s, c, labels, lang) for i, s in numbered]
+    body = [suggestion_text(i, s, c, labels, lang, related, today) for i, s in numbered]
+    cards = [suggestion_card(i, s, c, labels, lang, related, today) for i, s in numbered]
     foot = [t(f"advice_{code}", lang) for code in rec.advice]
+    why_ask = next((s for s in ("sector", "anchoring", "duration") if s in refine), None)
+    if why_ask and not offset and first:  # said once, with the first list; the buttons stay
+        foot.append(t(f"why_ask_{why_ask}", lang))
     if not shown:
         foot.append(t("no_more", lang))
     more = len(rec.ranked) > offset + len(shown)
@@ -225,7 +280,9 @@ def results_reply(rec: Recommendation, labels: Labels, lang: str, offset: int = 
     if rec.full_matches == 0 and rec.relax:
         foot.append(t("relax_question", lang))
         buttons += relax_buttons(rec.relax, labels, lang)
-    buttons += result_buttons(len(shown), lang, more, first=offset + 1)
+    # A refinement the user can tap: anchoring or duration first when their advice is missing.
+    order = sorted(refine, key=lambda s: (s != why_ask, list(refine).index(s)))
+    buttons += result_buttons(len(shown), lang, more, first=offset + 1, refine=order)
     return Reply("\n\n".join(head + body + foot), buttons, cards=cards,
                  header="\n\n".join(head), footer="\n\n".join(foot) or t("next_step", lang))
 

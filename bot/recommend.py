@@ -33,7 +33,7 @@ DOUBT_PENALTY = 0.5
 
 @dataclass(frozen=True)
 class Criteria:
-    sector: str
+    sector: Optional[str]  # None: not known (every sector)
     theme: Optional[str] = None
     audience: Optional[str] = None
     role: Optional[str] = None
@@ -111,9 +111,9 @@ def evaluate(m: Measure, c: Criteria) -> Suggestion:
     return Suggestion(m, score, met, unmet, specific)
 
 
-def candidates(measures: Iterable[Measure], sector: str, today: date) -> List[Measure]:
+def candidates(measures: Iterable[Measure], sector: Optional[str], today: date) -> List[Measure]:
     return [m for m in measures
-            if sector in m.sectors and m.recommend and m.is_current(today)]
+            if (not sector or sector in m.sectors) and m.recommend and m.is_current(today)]
 
 
 def themes_for(measures: Iterable[Measure], sector: Optional[str], today: date,
@@ -141,7 +141,7 @@ def _alternatives(c: Criteria) -> Dict[str, List[str]]:
     return {
         "duration": [d for d in ("flerarig", "aar", "kort") if d != c.duration],
         "audience": [a for a in ("alle", "gruppe", "individ") if a != c.audience],
-        "sector": [s for s in (SECTOR_NEIGHBOURS.get(c.sector),) if s],
+        "sector": [s for s in (SECTOR_NEIGHBOURS.get(c.sector or ""),) if s],
     }
 
 
@@ -189,6 +189,21 @@ def advice_for(c: Criteria, shown: Sequence[Suggestion]) -> List[str]:
     return advice
 
 
+def _mixed_forms(pool: List[Suggestion], limit: int) -> List[Suggestion]:
+    """Who it is for is not known yet (answer first): the first list holds a collective and an
+    individual measure when the pool has both, so a staff group and one person each find theirs."""
+    first = pool[:limit]
+    if len(first) < limit:
+        return pool
+    collective = [s.measure.form != "individuell" for s in first]
+    if all(collective) or not any(collective):
+        other = next((s for s in pool[limit:] if (s.measure.form != "individuell") != collective[0]
+                      and len(s.unmet) <= len(first[-1].unmet)), None)
+        if other:
+            return first[:-1] + [other] + [s for s in pool[limit - 1:] if s is not other]
+    return pool
+
+
 def recommend(measures: Sequence[Measure], c: Criteria, today: date,
               limit: int = 3, offset: int = 0) -> Recommendation:
     ranked = rank(measures, c, today)
@@ -198,6 +213,8 @@ def recommend(measures: Sequence[Measure], c: Criteria, today: date,
     pool = full + [s for s in ranked if len(s.unmet) == 1]
     if len(pool) < 2:  # little close (a small sector): add the nearest with two misses, up to two ideas
         pool += [s for s in ranked if len(s.unmet) == 2][:2 - len(pool)]
+    if not c.audience:
+        pool = _mixed_forms(pool, limit)
     shown = pool[offset:offset + limit]
     rec = Recommendation(c, shown, pool, len(full))
     if not full:

@@ -49,12 +49,14 @@ def tracker(text: str = "", intent: str = "inform", slots: Optional[Dict[str, An
             entities: Optional[List[Dict[str, Any]]] = None, events: Optional[List[Dict[str, Any]]] = None,
             confidence: float = 0.95, active_loop: Optional[str] = None,
             ranking: Optional[List[Dict[str, Any]]] = None,
-            extracted: Optional[Dict[str, Any]] = None, channel: str = "rest") -> Tracker:
+            extracted: Optional[Dict[str, Any]] = None, channel: str = "rest",
+            latest_action: str = "action_listen") -> Tracker:
     """A tracker whose latest user message is ``text``; ``extracted`` are the slots Rasa's
     slot mappings set from that message (they are what the form validates)."""
     all_slots = {s: None for s in FORM_SLOTS}
     all_slots.update({"language": "nb", "failed_attempts": 0, "requested_slot": None, "suggested": None,
-                      "suggest_offset": 0, "measure": None})
+                      "suggest_offset": 0, "measure": None, "refine": None, "guess": None,
+                      "read_by_meaning": None, "shown_for": None, "asked": None})
     all_slots.update(slots or {})
     all_slots.update(extracted or {})
     latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
@@ -63,7 +65,7 @@ def tracker(text: str = "", intent: str = "inform", slots: Optional[Dict[str, An
                                   "input_channel": channel}]
     evts += [{"event": "slot", "name": k, "value": v} for k, v in (extracted or {}).items()]
     return Tracker("test-user", all_slots, latest, evts, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+                   {"name": active_loop} if active_loop else {}, latest_action)
 
 
 def run(action, t: Tracker):
@@ -78,28 +80,105 @@ def texts(messages) -> str:
 
 def test_typed_nynorsk_answer_fills_requested_slot_and_moves_on():
     t = tracker("delvis, styrar er med men ikkje eigar",
-                slots={"requested_slot": "anchoring", "sector": "barnehage", "theme": "sprak", "audience": "alle",
-                       "language": "nn"})
+                slots={"requested_slot": "anchoring", "refine": "anchoring", "sector": "barnehage", "theme": "sprak",
+                       "audience": "alle", "language": "nn"})
     messages, events = run(ValidateAdvisorForm(), t)
-    # audience "alle" drops the role question, so the form itself names the next slot
+    # the refinement is given: where and what are known, so the form is done (suggestions follow)
     assert events == [SlotSet("anchoring", "delvis"), SlotSet("failed_attempts", 0),
-                      SlotSet("requested_slot", "duration")]
+                      SlotSet("requested_slot", None)]
     assert messages == []
+
+
+def test_only_where_and_what_are_asked_before_suggestions():
+    t = tracker("vi jobber i barnehage", slots={"requested_slot": "sector"}, extracted={"sector": "barnehage"},
+                entities=[{"entity": "sector", "value": "barnehage"}])
+    _, events = run(ValidateAdvisorForm(), t)
+    assert events[-1] == SlotSet("requested_slot", "theme")
+    t = tracker("språk", slots={"requested_slot": "theme", "sector": "barnehage"}, extracted={"theme": "sprak"},
+                entities=[{"entity": "theme", "value": "sprak"}])
+    _, events = run(ValidateAdvisorForm(), t)
+    assert events[-1] == SlotSet("requested_slot", None)  # audience, role, anchoring, duration refine later
 
 
 def test_unclear_answer_counts_a_failure_and_asks_again():
     t = tracker("blablabla", intent="nlu_fallback", confidence=0.3,
-                slots={"requested_slot": "sector", "failed_attempts": 1})
+                slots={"requested_slot": "sector", "failed_attempts": 0})
     messages, events = run(ValidateAdvisorForm(), t)
-    assert events == [SlotSet("failed_attempts", 2)]
+    assert events == [SlotSet("failed_attempts", 1), SlotSet("requested_slot", "sector")]
     assert texts(messages) == "Det fikk jeg ikke helt med meg."
 
 
+def test_a_question_asked_twice_is_not_asked_after_a_digression():
+    t = tracker("hva er været i morgen?", intent="out_of_scope", confidence=0.9,
+                slots={"requested_slot": "sector", "asked": {"sector": 2}})
+    _, events = run(ValidateAdvisorForm(), t)
+    assert events == [SlotSet("requested_slot", "sector")]  # first the rules answer the question
+    t = tracker("hva er været i morgen?", intent="out_of_scope", confidence=0.9, latest_action="utter_out_of_scope",
+                slots={"requested_slot": "sector", "asked": {"sector": 2}})
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("sector", "ukjent") in events and events[-1] == SlotSet("requested_slot", "theme")
+    assert "går videre uten det" in texts(messages)
+
+
+def test_a_question_is_never_asked_a_third_time():
+    t = tracker("blablabla", intent="nlu_fallback", confidence=0.3,
+                slots={"requested_slot": "sector", "failed_attempts": 1, "theme": "sprak"})
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("sector", "ukjent") in events and events[-1] == SlotSet("requested_slot", None)
+    assert "går videre uten det" in texts(messages)
+
+
+@pytest.mark.parametrize("text, lang", [("vet ikke", "nb"), ("hopp over", "nb"), ("veit ikkje", "nn"),
+                                        ("spiller ingen rolle", "nb")])
+def test_dont_know_moves_on(text, lang):
+    t = tracker(text, intent="deny", slots={"requested_slot": "duration", "refine": "duration", "sector": "sfo",
+                                            "theme": "sprak", "language": lang})
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("duration", "ukjent") in events and events[-1] == SlotSet("requested_slot", None)
+
+
+@pytest.mark.parametrize("text, intent", [("bare gi meg noen forslag", "request_measures"),
+                                          ("ka har dokke?", "out_of_scope"), ("vis meg det du har", "show_more"),
+                                          ("/request_measures", "request_measures")])
+def test_a_request_for_suggestions_mid_form_shows_them(text, intent):
+    t = tracker(text, intent=intent, confidence=0.7, slots={"requested_slot": "sector", "theme": "sprak"})
+    _, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("sector", "ukjent") in events and events[-1] == SlotSet("requested_slot", None)
+
+
+def test_suggestions_without_a_sector_say_what_was_assumed():
+    messages, _ = run(ActionSuggestMeasures(), tracker("vis forslag", slots={"sector": "ukjent", "theme": "sprak"}))
+    body = texts(messages)
+    assert "tiltak for alle sektorer" in body and "1. " in body
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("vi sliter med mye uro og konflikter i klassene", "laeringsmiljo"),
+    ("lærerne må bli tryggere på ipad og digitale verktøy", "digital"),
+])
+def test_a_need_described_in_other_words_is_read_by_meaning(text, theme):
+    t = tracker(text, slots={"requested_slot": "theme", "sector": "grunnskole"})
+    _, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("theme", theme) in events and events[-1] == SlotSet("requested_slot", None)
+
+
+def test_an_unsure_reading_is_confirmed_with_a_button():
+    messages, _ = run(ActionAskTheme(), tracker(slots={"requested_slot": "theme", "sector": "barnehage",
+                                                       "guess": "sprak", "failed_attempts": 1}))
+    assert messages[0]["text"].startswith("Jeg forstod det som språk – stemmer det?")
+    assert messages[0]["buttons"][0] == {"title": "Ja, språk", "payload": '/inform{"theme": "sprak"}'}
+    t = tracker("ja", intent="affirm", slots={"requested_slot": "theme", "sector": "barnehage", "guess": "sprak"})
+    _, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("theme", "sprak") in events
+
+
 def test_after_two_failures_the_question_offers_buttons():
-    messages, events = run(ActionAskRole(), tracker(slots={"failed_attempts": 2, "requested_slot": "role"}))
-    assert events == []
+    messages, events = run(ActionAskRole(), tracker(slots={"failed_attempts": 1, "requested_slot": "role"}))
+    assert events == [SlotSet("asked", {"role": 1})]
     titles = [b["title"] for b in messages[0]["buttons"]]
-    assert "Barnehagelærer" in titles and "Assistent" in titles and len(titles) == 9
+    assert "Barnehagelærer" in titles and "Assistent" in titles and len(titles) == 9 + 2
+    assert titles[-2:] == ["Vet ikke", "Vis forslag nå"]
+    assert messages[0]["buttons"][-2]["payload"] == '/inform{"role": "ukjent"}'
     assert messages[0]["buttons"][0]["payload"].startswith('/inform{"role": "')
     assert "Velg ett av alternativene" in messages[0]["text"]
 
@@ -107,14 +186,15 @@ def test_after_two_failures_the_question_offers_buttons():
 def test_the_theme_question_offers_the_sectors_themes_as_buttons_from_the_start():
     messages, _ = run(ActionAskTheme(), tracker(slots={"requested_slot": "theme", "sector": "fagopplaering"}))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
-    assert 1 <= len(payloads) <= 8
+    assert 1 + 2 <= len(payloads) <= 8 + 2
+    assert payloads[-1] == "/request_measures"
     assert '/inform{"theme": "yrkesfag"}' in payloads
     assert '/inform{"theme": "samisk"}' not in payloads  # no current measure for lærebedrifter
     assert "Velg et tema under" in messages[0]["text"]
-    messages, _ = run(ActionAskTheme(), tracker(slots={"requested_slot": "theme", "failed_attempts": 2}))
-    assert len(messages[0]["buttons"]) == 14  # every theme after two misses
+    messages, _ = run(ActionAskTheme(), tracker(slots={"requested_slot": "theme", "failed_attempts": 1}))
+    assert len(messages[0]["buttons"]) == 14 + 2  # every theme after a miss
     messages, _ = run(ActionAskTheme(), tracker(slots={"requested_slot": "theme", "sector": "sfo"}))
-    assert len(messages[0]["buttons"]) >= 4  # few SFO-specific themes: the common ones follow
+    assert len(messages[0]["buttons"]) >= 4 + 2  # few SFO-specific themes: the common ones follow
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert all("(" not in x or x.endswith(")") for x in titles), titles  # labels are never cut
 
@@ -125,7 +205,7 @@ def test_the_sector_question_has_a_button_per_sector():
     messages, _ = run(ActionAskSector(), tracker(slots={"requested_slot": "sector"}))
     assert [b["payload"] for b in messages[0]["buttons"]][:2] == ['/inform{"sector": "barnehage"}',
                                                                '/inform{"sector": "grunnskole"}']
-    assert len(messages[0]["buttons"]) == 6
+    assert len(messages[0]["buttons"]) == 6 + 2
 
 
 @pytest.mark.parametrize("text, slot, value", [
@@ -142,8 +222,8 @@ def test_an_answer_to_another_question_is_noted_not_refused(text, slot, value):
 
 def test_digression_is_left_to_the_rules():
     t = tracker("hva er forskjellen på etterutdanning og videreutdanning", intent="ask_concept",
-                slots={"requested_slot": "duration", "sector": "sfo", "theme": "sprak", "audience": "alle",
-                       "anchoring": "ikke"})
+                slots={"requested_slot": "duration", "refine": "duration", "sector": "sfo", "theme": "sprak",
+                       "audience": "alle", "anchoring": "ikke"})
     messages, events = run(ValidateAdvisorForm(), t)
     assert events == [SlotSet("requested_slot", "duration")]  # nothing filled: Rasa rejects the form
     assert messages == []
@@ -158,7 +238,8 @@ def test_correction_changes_sector_and_resets_a_role_that_no_longer_fits():
                 entities=[{"entity": "sector", "value": "sfo", "start": 24, "end": 27}],
                 events=previous)
     messages, events = run(ValidateAdvisorForm(), t)
-    assert events == [SlotSet("sector", "sfo"), SlotSet("failed_attempts", 0), SlotSet("role", None)]
+    assert events == [SlotSet("sector", "sfo"), SlotSet("failed_attempts", 0), SlotSet("role", None),
+                      SlotSet("requested_slot", None)]
     assert "Da endrer jeg sektor til SFO." in texts(messages)
 
 
@@ -256,7 +337,7 @@ def test_typed_intent_payload_with_unknown_value_is_rejected():
     t = tracker('/inform{"sector": "<script>"}', slots={"requested_slot": "sector"},
                 extracted={"sector": "<script>"}, entities=[{"entity": "sector", "value": "<script>"}])
     messages, events = run(ValidateAdvisorForm(), t)
-    assert events == [SlotSet("sector", None)]
+    assert events == [SlotSet("sector", None), SlotSet("requested_slot", "sector")]
     assert "kjenner jeg ikke igjen som sektor" in texts(messages)
 
 
@@ -266,8 +347,11 @@ def test_start_notes_prefilled_values_and_infers_sector_from_role():
                 entities=[{"entity": "role", "value": "pp_radgiver"}, {"entity": "theme", "value": "inkludering"}])
     messages, events = run(ActionStartAdvice(), t)
     assert events == [SlotSet("sector", "ppt"), SlotSet("failed_attempts", 0)]
-    assert "Du skrev PP-tjenesten, inkludering og spesialpedagogikk og PP-rådgiver – det har jeg notert." \
-        in texts(messages)
+    assert messages == []  # where and what are known: the suggestions come in this turn
+    t = tracker("jeg er PP-rådgiver og trenger noe", intent="request_measures", slots={"role": "pp_radgiver"},
+                entities=[{"entity": "role", "value": "pp_radgiver"}])
+    messages, events = run(ActionStartAdvice(), t)
+    assert "Du skrev PP-tjenesten og PP-rådgiver – det har jeg notert." in texts(messages)
 
 
 def test_a_follow_up_that_names_a_sector_is_answered_not_a_new_request():
@@ -283,18 +367,19 @@ def test_a_follow_up_that_names_a_sector_is_answered_not_a_new_request():
     # Without a measure in context it is a request like any other.
     messages, events = run(ActionStartAdvice(), tracker("gjeld det private barnehagar og?", intent="inform",
                                                         slots={"language": "nn"}))
-    assert "Eg stiller nokre korte spørsmål" in texts(messages)
+    assert "kva behovet gjeld" in texts(messages)
 
 
-def test_a_new_request_after_results_forgets_old_answers():
+def test_a_new_request_after_results_forgets_old_answers_but_not_the_workplace():
     t = tracker("nå vil vi ha noe om matte", intent="request_measures",
                 slots={"sector": "barnehage", "theme": "realfag", "audience": "alle", "anchoring": "ikke",
                        "duration": "kort", "suggested": ["a", "b"]},
                 entities=[{"entity": "theme", "value": "realfag"}])
     _, events = run(ActionStartAdvice(), t)
-    for s in ("sector", "audience", "anchoring", "duration"):
+    for s in ("audience", "anchoring", "duration"):
         assert SlotSet(s, None) in events
     assert SlotSet("theme", None) not in events
+    assert SlotSet("sector", None) not in events  # where the user works stays
     assert SlotSet("suggested", None) in events
 
 
@@ -308,8 +393,15 @@ def test_a_correction_after_results_keeps_the_other_answers(text):
                 entities=[{"entity": "duration", "value": "aar"}], events=previous)
     messages, events = run(ActionStartAdvice(), t)
     assert not [e for e in events if e.get("name") in FORM_SLOTS]
-    assert SlotSet("suggested", None) in events
+    assert SlotSet("suggested", None) not in events  # kept: the new list says what changed
     assert messages == []  # the form says «Da endrer jeg varighet til …» and suggests again
+
+
+def test_a_refined_list_says_what_changed():
+    slots = {"sector": "barnehage", "theme": "realfag", "duration": "aar", "suggested": ["a"],
+             "shown_for": {"sector": "barnehage", "theme": "realfag", "duration": "kort"}}
+    messages, _ = run(ActionSuggestMeasures(), tracker("et barnehageår", slots=slots))
+    assert texts(messages).startswith("Oppdatert med varighet: et barnehageår / skoleår.")
 
 
 def test_suggestions_explain_fit_funding_source_and_next_steps():
@@ -319,13 +411,22 @@ def test_suggestions_explain_fit_funding_source_and_next_steps():
     body = texts(messages)
     assert "Kollektiv ordning for barnehage og grunnskole (fra 2026)" in body
     assert "Passer fordi: barnehage" in body and "Finansiering:" in body
-    assert "Kilde: https://" in body and "sist kontrollert 28. november 2026" in body
     assert "Råd: Behovet er delvis forankret" in body
-    assert "Fristen for behovsmelding i 2026 er ikke bekreftet" in body
+    assert "ikke bekreftet" in body  # the behovsmelding deadline of 2026: marked, details behind «Fortell mer»
+    for item in body.split("\n\n")[1:4]:  # name, why, funding: no more than four lines each
+        assert len(item.splitlines()) <= 4, item
     assert [b["title"] for b in messages[-1]["buttons"]] == [
-        "Fortell mer om 1", "Hvordan søker vi?", "Vis flere", "Lag oppsummering", "Endre et svar", "Start på nytt"]
+        "Fortell mer om 1", "Vis flere", "Hvordan søker vi?", "Lag oppsummering", "Endre et svar", "Start på nytt"]
     suggested = events[0]["value"]
     assert events[0]["name"] == "suggested" and "kollektiv-barnehage-grunnskole" in suggested[:3]
+
+
+def test_open_refinements_are_offered_under_the_results_with_why_they_matter():
+    messages, _ = run(ActionSuggestMeasures(), tracker("", slots={"sector": "barnehage", "theme": "sprak"}))
+    titles = [b["title"] for b in messages[-1]["buttons"]]
+    assert titles[:3] == ["Er det forankret?", "Hvem gjelder det?", "Din rolle"]
+    assert messages[-1]["buttons"][0]["payload"] == '/change_answer{"criterion": "anchoring"}'
+    assert "Tiltak virker best når ledelse og eier står bak" in texts(messages)
 
 
 def test_widget_gets_the_same_suggestions_as_cards_between_header_and_buttons():
@@ -492,12 +593,14 @@ def test_change_answer_without_choice_lists_current_answers():
     t = tracker("endre svar", intent="change_answer", slots={"sector": "sfo", "duration": "kort"})
     messages, events = run(ActionChangeAnswer(), t)
     assert events == []
-    assert [b["payload"] for b in messages[0]["buttons"]] == [
-        '/change_answer{"criterion": "sector"}', '/change_answer{"criterion": "duration"}']
+    assert [b["payload"] for b in messages[0]["buttons"]][:2] == [
+        '/change_answer{"criterion": "sector"}', '/change_answer{"criterion": "theme"}']
+    assert len(messages[0]["buttons"]) == 6
     t = tracker('/change_answer{"criterion": "duration"}', intent="change_answer",
                 entities=[{"entity": "criterion", "value": "duration"}], slots={"duration": "kort"})
     _, events = run(ActionChangeAnswer(), t)
-    assert events == [SlotSet("duration", None), SlotSet("suggested", None), SlotSet("failed_attempts", 0)]
+    assert events == [SlotSet("duration", None), SlotSet("refine", "duration"), SlotSet("failed_attempts", 0),
+                      SlotSet("guess", None), SlotSet("asked", {})]
 
 
 def test_language_detection_action_follows_the_user():
@@ -567,10 +670,10 @@ def test_summary_lists_the_need_and_the_suggestions_with_sources():
     assert "1. Kollektiv ordning for barnehage og grunnskole (fra 2026) – https://" in body
 
 
-def test_show_more_before_any_suggestion_offers_to_start():
+def test_show_more_before_any_suggestion_shows_suggestions():
     from actions.advice import ActionShowMore
 
-    messages, events = run(ActionShowMore(), tracker("vis flere", intent="show_more"))
-    assert events == []
-    assert messages[0]["text"].startswith("Jeg har ikke foreslått noe ennå")
-    assert messages[0]["buttons"] == [{"title": "Forslag til tiltak", "payload": "/request_measures"}]
+    messages, events = run(ActionShowMore(), tracker("vis flere", intent="show_more", slots={"sector": "sfo"}))
+    assert "Jeg har ikke foreslått noe" not in texts(messages)
+    assert "1. " in texts(messages) and "velger tema selv" in texts(messages)
+    assert SlotSet("theme", "ukjent") in events

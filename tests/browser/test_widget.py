@@ -13,18 +13,21 @@ from tests.browser.conftest import LAUNCHER, format_violations, wait_until
 
 pytestmark = pytest.mark.servers
 
-FIRST = "vi trenger kompetanseheving om språk for hele personalet i barnehagen"
+# The first message says who it is for but neither where nor what: the two questions before the
+# suggestions (answer first: at most two) are where and what.
+FIRST = "vi trenger kompetanseheving for hele personalet"
+WHERE_Q = "Hvor jobber dere?"
+WHAT_Q = "Hva handler behovet om?"
 ANCHORING_Q = "Hvor godt er behovet forankret?"
-DURATION_Q = "Hvor lang tid ser dere for dere?"
 AUDIENCE_Q = "Hvem gjelder det?"
 RESULT_MARK = "Passer fordi"
 
 
 def guided_to_results(kv) -> None:
-    """The typed main path: first message pre-fills sector, theme and audience."""
-    kv.say(FIRST, expect_reply=ANCHORING_Q)
-    kv.say("delvis, styrer er med men ikke eier", expect_reply=DURATION_Q)
-    kv.say("flere år", expect_reply=RESULT_MARK)
+    """The typed main path: the first message pre-fills the audience; where and what are asked."""
+    kv.say(FIRST, expect_reply=WHERE_Q)
+    kv.say("barnehage", expect_reply=WHAT_Q)
+    kv.say("språk", expect_reply=RESULT_MARK)
 
 
 def wait_results_complete(kv) -> None:
@@ -42,21 +45,21 @@ def test_typed_guided_conversation(kv):
     kv.expect(privacy).to_be_visible()
     kv.expect(privacy).to_contain_text("fødselsnummer")
     kv.screenshot("2-open")
-    kv.say(FIRST, expect_reply=ANCHORING_Q)
+    kv.say(FIRST, expect_reply=WHERE_Q)
     kv.expect(privacy).to_be_hidden()  # the notice stays until the first message
     kv.screenshot("3-form-asking")
     # New bot messages are announced in a polite live region (the user's own are not).
     live = kv.page.locator(".kvw > [aria-live='polite']")
-    kv.expect(live).to_contain_text(ANCHORING_Q)
+    kv.expect(live).to_contain_text(WHERE_Q)
     kv.expect(live).not_to_contain_text(FIRST)
     kv.expect(kv.log).to_have_attribute("aria-live", "off")
-    kv.say("delvis, styrer er med men ikke eier", expect_reply=DURATION_Q)
-    kv.say("flere år", expect_reply=RESULT_MARK)
+    kv.say("barnehage", expect_reply=WHAT_Q)
+    kv.say("språk", expect_reply=RESULT_MARK)
     wait_results_complete(kv)
     kv.screenshot("4-results")
     log = kv.transcript()
-    assert "barnehage · språk · hele personalet · flere år" in log
-    assert "Finansiering" in log and "Kilde" in log
+    assert "barnehage · språk · hele personalet" in log
+    assert "Finansiering" in log and "Kilde" in log  # the cards carry their source link
     # The source is a real link that opens safely in a new tab.
     links = kv.page.locator(".kvw-log a")
     assert links.count() > 0
@@ -68,9 +71,9 @@ def test_typed_guided_conversation(kv):
     # The user's messages are bubbles; the greeting payload is not.
     users = kv.page.locator(".kvw-log > .kvw-user .kvw-text").all_inner_texts()
     assert users == [
-        FIRST, "delvis, styrer er med men ikke eier", "flere år"]
+        FIRST, "barnehage", "språk"]
     slots = kv.tracker()["slots"]
-    assert slots["sector"] == "barnehage" and slots["duration"] == "flerarig"
+    assert slots["sector"] == "barnehage" and slots["theme"] == "sprak"
 
 
 def test_button_conversation(kv):
@@ -83,28 +86,33 @@ def test_button_conversation(kv):
     kv.expect(chosen).to_be_disabled()
     for i in range(greeting_buttons.count()):
         kv.expect(greeting_buttons.nth(i)).to_be_disabled()
-    kv.say("barnehage", expect_reply="Hva handler behovet om?")
-    kv.say("språk", expect_reply=AUDIENCE_Q)
+    kv.say("barnehage", expect_reply=WHAT_Q)
+    kv.say("språk", expect_reply=RESULT_MARK)
+    wait_results_complete(kv)
+    # Refinements are one tap under the results; each is asked once, then the list is updated.
+    kv.click_choice("Hvem gjelder det?", expect_reply=AUDIENCE_Q)
     kv.screenshot("1-audience-buttons")
-    kv.click_choice("Hele personalet", expect_reply=ANCHORING_Q)
-    kv.click_choice("Delvis", expect_reply=DURATION_Q)
-    kv.screenshot("2-duration-buttons")
-    kv.click_choice("Flere år", expect_reply=RESULT_MARK)
+    kv.click_choice("Hele personalet", expect_reply="Oppdatert med")
+    kv.click_choice("Er det forankret?", expect_reply=ANCHORING_Q)
+    kv.screenshot("2-anchoring-buttons")
+    kv.click_choice("Delvis", expect_reply="Oppdatert med")
     wait_results_complete(kv)
     kv.screenshot("3-results")
     # Clicking shows the button's title as the user's message, not the payload.
     users = kv.page.locator(".kvw-log > .kvw-user .kvw-text").all_inner_texts()
-    assert users == ["Forslag til tiltak", "barnehage", "språk", "Hele personalet", "Delvis", "Flere år"]
+    assert users == ["Forslag til tiltak", "barnehage", "språk", "Hvem gjelder det?", "Hele personalet",
+                     "Er det forankret?", "Delvis"]
     assert not any(u.startswith("/") for u in users)
     slots = kv.tracker()["slots"]
-    assert slots["audience"] and slots["duration"] == "flerarig" and slots["anchoring"]
+    assert slots["audience"] == "alle" and slots["anchoring"] == "delvis"
     # The pressed state survives a reload.
     kv.page.reload()
     kv.expect(kv.panel).to_be_visible()
     pressed = kv.page.locator(".kvw-choice[aria-pressed='true']")
-    kv.expect(pressed).to_have_count(4)
-    assert pressed.all_inner_texts() == ["Forslag til tiltak", "Hele personalet", "Delvis", "Flere år"]
-    for i in range(4):
+    kv.expect(pressed).to_have_count(5)
+    assert pressed.all_inner_texts() == ["Forslag til tiltak", "Hvem gjelder det?", "Hele personalet",
+                                         "Er det forankret?", "Delvis"]
+    for i in range(5):
         kv.expect(pressed.nth(i)).to_be_disabled()
     kv.screenshot("4-after-reload")
 
@@ -117,9 +125,9 @@ def test_reload_mid_form_keeps_the_conversation_10_of_10(kv_factory):
         kv.goto().open()
         kv.wait_greeting()
         sender = kv.session_id()
-        kv.say(FIRST, expect_reply=ANCHORING_Q)
+        kv.say(FIRST, expect_reply=WHERE_Q)
         if i % 2:  # half of the runs reload one question later
-            kv.say("delvis", expect_reply=DURATION_Q)
+            kv.say("barnehage", expect_reply=WHAT_Q)
         before = kv.transcript()
         kv.page.reload()
         kv.expect(kv.panel).to_be_visible()  # still open after the reload
@@ -127,14 +135,13 @@ def test_reload_mid_form_keeps_the_conversation_10_of_10(kv_factory):
             assert kv.session_id() == sender, "new sender id after reload"
             assert kv.transcript() == before, "transcript changed by the reload"
             if i % 2:
-                kv.say("flere år", expect_reply=RESULT_MARK)
+                kv.say("språk", expect_reply=RESULT_MARK)
             else:
-                kv.say("delvis", expect_reply=DURATION_Q)
+                kv.say("barnehage", expect_reply=WHAT_Q)
             slots = kv.tracker(sender)["slots"]
-            assert slots["sector"] == "barnehage" and slots["theme"] and slots["audience"], slots
-            assert slots["anchoring"], slots
+            assert slots["sector"] == "barnehage" and slots["audience"] == "alle", slots
             if i % 2:
-                assert slots["duration"] == "flerarig", slots
+                assert slots["theme"] == "sprak", slots
             assert kv.page.locator(".kvw-log").inner_text().startswith(before[:200])
             kept += 1
         except AssertionError as e:
@@ -149,7 +156,7 @@ def test_conversation_follows_to_the_second_page(kv):
     kv.goto().open()
     kv.wait_greeting()
     sender = kv.session_id()
-    kv.say(FIRST, expect_reply=ANCHORING_Q)
+    kv.say(FIRST, expect_reply=WHERE_Q)
     before = kv.transcript()
     kv.page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Søknader og frister").click()
     kv.page.wait_for_url("**/side2.html")
@@ -159,8 +166,8 @@ def test_conversation_follows_to_the_second_page(kv):
     assert kv.session_id() == sender
     assert kv.transcript() == before
     kv.screenshot("second-page")
-    kv.say("delvis", expect_reply=DURATION_Q)
-    assert kv.tracker(sender)["slots"]["anchoring"]
+    kv.say("barnehage", expect_reply=WHAT_Q)
+    assert kv.tracker(sender)["slots"]["sector"] == "barnehage"
     # Closed on one page stays closed on the next.
     kv.page.get_by_role("button", name="Lukk chatten").click()
     kv.page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Kompetanse").click()
@@ -169,7 +176,7 @@ def test_conversation_follows_to_the_second_page(kv):
     kv.expect(kv.panel).to_be_hidden()
     kv.open()
     assert kv.session_id() == sender
-    kv.expect(kv.log).to_contain_text(DURATION_Q)
+    kv.expect(kv.log).to_contain_text(WHAT_Q)
 
 
 def test_two_tabs_share_one_conversation_without_duplicates(kv):
@@ -182,16 +189,16 @@ def test_two_tabs_share_one_conversation_without_duplicates(kv):
     kv.expect(other.locator(".kvw-log")).to_contain_text("Jeg er Kompetanseveilederen")
     assert other.evaluate("window.KVWidget.sessionId()") == sender
     kv.page.bring_to_front()
-    kv.say(FIRST, expect_reply=ANCHORING_Q)
-    kv.say("delvis", expect_reply=DURATION_Q)
+    kv.say(FIRST, expect_reply=WHERE_Q)
+    kv.say("barnehage", expect_reply=WHAT_Q)
     kv.page.wait_for_timeout(500)
-    kv.expect(other.locator(".kvw-log")).to_contain_text(DURATION_Q)
+    kv.expect(other.locator(".kvw-log")).to_contain_text(WHAT_Q)
     assert other.locator(".kvw-log").inner_text() == kv.transcript()
     bots = kv.page.locator(".kvw-log > .kvw-bot .kvw-text").all_inner_texts()
     assert len(bots) == len(set(bots)), f"duplicated bot messages: {bots}"
     # The user goes on in the other tab; the first tab follows.
     other.bring_to_front()
-    other.get_by_label("Skriv en melding").fill("flere år")
+    other.get_by_label("Skriv en melding").fill("språk")
     other.get_by_label("Skriv en melding").press("Enter")
     kv.expect(other.locator(".kvw-survey")).to_be_visible()
     kv.expect(kv.page.locator(".kvw-survey")).to_be_visible()
@@ -230,10 +237,10 @@ def test_keyboard_only(kv):
     kv.page.keyboard.type(FIRST)
     n = kv.bot_count()
     kv.page.keyboard.press("Enter")
-    kv.wait_bot(ANCHORING_Q, after=n)
+    kv.wait_bot(WHERE_Q, after=n)
     assert focused(kv)["id"] == "kvw-input"
-    # Tab to an answer button ("Delvis") and press it with Enter.
-    f = tab_to(kv, lambda f: "kvw-choice" in f["cls"] and f["text"] == "Delvis")
+    # Tab to an answer button ("Barnehage") and press it with Enter.
+    f = tab_to(kv, lambda f: "kvw-choice" in f["cls"] and f["text"] == "Barnehage")
     kv.screenshot("2-focus-on-answer-button")
     visible_outline = kv.page.evaluate(
         "() => getComputedStyle(document.activeElement).outlineStyle !== 'none' && "
@@ -241,7 +248,7 @@ def test_keyboard_only(kv):
     assert visible_outline, "no visible focus indicator on the focused button"
     n = kv.bot_count()
     kv.page.keyboard.press("Enter")
-    kv.wait_bot(DURATION_Q, after=n)
+    kv.wait_bot(WHAT_Q, after=n)
     assert focused(kv)["id"] == "kvw-input", "focus should return to the input after choosing"
     # Tab stays inside the open dialog (it cycles), and reaches the header controls.
     seen = set()
@@ -276,11 +283,11 @@ def test_axe_in_three_states(kv):
     results = {}
     results["open"] = kv.axe("open")
     kv.screenshot("1-open")
-    kv.say(FIRST, expect_reply=ANCHORING_Q)
+    kv.say(FIRST, expect_reply=WHERE_Q)
     results["form-asking"] = kv.axe("form-asking")
     kv.screenshot("2-form-asking")
-    kv.say("delvis", expect_reply=DURATION_Q)
-    kv.say("flere år", expect_reply=RESULT_MARK)
+    kv.say("barnehage", expect_reply=WHAT_Q)
+    kv.say("språk", expect_reply=RESULT_MARK)
     wait_results_complete(kv)
     results["results"] = kv.axe("results")
     kv.screenshot("3-results")
@@ -351,9 +358,9 @@ def test_narrow_375px_layout(kv_factory):
     kv.screenshot("1-page")
     kv.open()
     kv.wait_greeting()
-    kv.say(FIRST, expect_reply=ANCHORING_Q)
-    kv.say("delvis", expect_reply=DURATION_Q)
-    kv.say("flere år", expect_reply=RESULT_MARK)
+    kv.say(FIRST, expect_reply=WHERE_Q)
+    kv.say("barnehage", expect_reply=WHAT_Q)
+    kv.say("språk", expect_reply=RESULT_MARK)
     wait_results_complete(kv)
     kv.screenshot("2-results")
     m = kv.page.evaluate("""() => {
@@ -378,7 +385,7 @@ def test_start_over_gives_a_fresh_sender(kv):
     kv.goto().open()
     kv.wait_greeting()
     first = kv.session_id()
-    kv.say(FIRST, expect_reply=ANCHORING_Q)
+    kv.say(FIRST, expect_reply=WHERE_Q)
     kv.screenshot("1-before")
     kv.page.locator(".kvw-header").get_by_role("button", name="Start på nytt").click()
     second = kv.session_id()
@@ -396,8 +403,7 @@ def test_start_over_gives_a_fresh_sender(kv):
     assert kv.session_id() == second
     kv.expect(kv.log).not_to_contain_text(FIRST)
     # The bot's own "Start på nytt" button does the same.
-    kv.say("flere år og språk i barnehagen for hele personalet", expect_reply=ANCHORING_Q)
-    kv.say("ja", expect_reply=RESULT_MARK)
+    kv.say("språk i barnehagen for hele personalet", expect_reply=RESULT_MARK)
     wait_results_complete(kv)
     kv.page.locator(".kvw-log .kvw-choice:not([disabled])", has_text="Start på nytt").last.click()
     third = kv.session_id()
@@ -413,7 +419,7 @@ def test_slett_samtalen_min_deletes_on_the_server_and_in_the_browser(kv):
     kv.wait_greeting()
     kv.expect(kv.page.locator(".kvw-privacy")).to_contain_text("slett samtalen min")
     first = kv.session_id()
-    kv.say(FIRST, expect_reply=ANCHORING_Q)
+    kv.say(FIRST, expect_reply=WHERE_Q)
     assert FIRST in kv.user_texts(first)
     kv.say("slett samtalen min")  # the transcript is replaced by the confirmation alone
     kv.expect(kv.log).to_contain_text("Samtalen din er slettet")
@@ -435,7 +441,7 @@ def test_lost_connection_is_shown_and_recovers(kv):
     kv.goto().open()
     kv.wait_greeting()
     sender = kv.session_id()
-    kv.say(FIRST, expect_reply=ANCHORING_Q)
+    kv.say(FIRST, expect_reply=WHERE_Q)
     banner = kv.page.locator(".kvw-conn")
     kv.expect(banner).to_be_hidden()
     kv.context.set_offline(True)
@@ -443,20 +449,20 @@ def test_lost_connection_is_shown_and_recovers(kv):
     kv.expect(banner).to_have_text("Mistet forbindelsen – prøver igjen …")
     kv.expect(banner).to_have_attribute("role", "status")
     # A message typed while offline is kept and sent when the connection is back.
-    kv.input.fill("delvis")
+    kv.input.fill("barnehage")
     kv.input.press("Enter")
     kv.expect(kv.page.locator(".kvw-log > .kvw-user").last).to_contain_text("Sendes når forbindelsen er tilbake")
     kv.screenshot("1-offline")
     time.sleep(2)  # a few failed reconnection attempts
     kv.expect(banner).to_be_visible()
     kv.context.set_offline(False)
-    kv.wait_bot(DURATION_Q, timeout=30_000)
+    kv.wait_bot(WHAT_Q, timeout=30_000)
     kv.expect(banner).to_be_hidden(timeout=10_000)
     kv.expect(kv.page.locator(".kvw-queued")).to_have_count(0)
     kv.screenshot("2-recovered")
     assert kv.session_id() == sender
-    assert kv.user_texts(sender)[-1] == "delvis"
-    kv.say("flere år", expect_reply=RESULT_MARK)
+    assert kv.user_texts(sender)[-1] == "barnehage"
+    kv.say("språk", expect_reply=RESULT_MARK)
 
 
 def test_feedback_reaches_the_tracker(kv):

@@ -25,12 +25,14 @@ from tests.trials.runner import (
 
 pytestmark = pytest.mark.servers
 
-# Pass-rate floors per set; 0.0 until measured.
+# Pass-rate floors per set, a few items below what was measured on 2026-12-07 (advisor_dev 40/44,
+# advisor_blind 14/18, knowledge_dev 53/106, knowledge_blind 20/36; before the answer-first
+# advisor 6/44, 4/18, 39/106, 15/36). Raise them as the figures rise; never lower them to pass.
 FLOORS = {
-    "advisor_dev": 0.0,
-    "advisor_blind": 0.0,
-    "knowledge_dev": 0.0,
-    "knowledge_blind": 0.0,
+    "advisor_dev": 0.85,
+    "advisor_blind": 0.70,
+    "knowledge_dev": 0.45,
+    "knowledge_blind": 0.50,
 }
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -69,7 +71,9 @@ def test_trial_set(name, request):
     print("\n" + format_report(summary, blind=blind, name=name))
     print(f"Report written to {write_report(summary, blind=blind, name=name)}")
     rate, floor = summary["overall"]["rate"], FLOORS[name]
-    # Advisor sets: nothing asserted about repeated questions yet (see the report's figures).
+    if summary.get("type") == "advisor":
+        # Never a third time (issue 13): no question is asked three times in any conversation.
+        assert summary["repeated_3plus"] == 0, f"{name}: {summary['repeated_3plus']} conversations asked a question 3+ times"
     if blind:
         assert rate >= floor, f"{name} pass rate {rate:.1%} < floor {floor:.0%}"
     else:

@@ -16,11 +16,12 @@ from tests.production.conftest import ALLOWED_ORIGIN, joined, new_sender, say
 
 pytestmark = pytest.mark.servers
 
+# Where and what are asked (the first message says neither), then the list; then a refinement.
 GUIDED = [
-    ("Hei, vi trenger kompetanseheving om språk i barnehagen vår", "Hvem gjelder det?"),
-    ("hele personalet", "Hvor godt er behovet forankret?"),
-    ("delvis, styrer er med men ikke eier", "Hvor lang tid"),
-    ("flere år", "Passer fordi:"),
+    ("vi trenger kompetanseheving for hele personalet", "Hvor jobber dere?"),
+    ("barnehage", "Hva handler behovet om?"),
+    ("språk", "Passer fordi:"),
+    ("vi ser for oss flere år", "Oppdatert med"),
 ]
 APOLOGY = "Beklager, jeg har et teknisk problem"
 DB_DOWN = "får ikke kontakt med tiltaksdatabasen"
@@ -193,7 +194,7 @@ def test_slett_samtalen_min_deletes_the_conversation_and_its_feedback(production
     finally:
         engine.dispose()
     # Writing again starts a new conversation (the form is not active any more).
-    assert "Hvem gjelder det?" not in joined(say(production.a, sender, "hei"))
+    assert "Hva handler behovet om?" not in joined(say(production.a, sender, "hei"))
 
 
 def test_http_surface_api_off_cors_limited_action_server_on_loopback(production):

@@ -1,0 +1,1 @@
+"""The guided advisor: slot table, reading of answers, recommendation replies."""
