@@ -11,6 +11,7 @@ process embeds only the incoming message (about 15 ms on two cores). One model p
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -168,13 +169,15 @@ class SemanticIndex:
                     by_value.setdefault(lab, []).append(i)
             self._classes[slot] = {v: np.array(rows, dtype=np.int64) for v, rows in by_value.items()}
 
-    def read_vector(self, q: np.ndarray, slot: str) -> Optional[Reading]:
+    def read_vector(self, q: np.ndarray, slot: str, all_sims: Optional[np.ndarray] = None) -> Optional[Reading]:
         classes = self._classes.get(slot)
         if not classes or NONE not in classes:
             return None
+        if all_sims is None:
+            all_sims = self.vectors @ q  # one product for every criterion's examples
         scores = {}
         for value, rows in classes.items():
-            sims = self.vectors[rows] @ q
+            sims = all_sims[rows]
             k = min(TOP, len(sims))
             scores[value] = float(np.partition(sims, len(sims) - k)[-k:].mean())
         none = scores.pop(NONE)
@@ -188,15 +191,24 @@ class SemanticIndex:
     def read(self, text: str, slots: Sequence[str] = SLOTS) -> Dict[str, Reading]:
         if not text.strip():
             return {}
-        parts = chunks(text)
-        vectors = embed(parts, query=True)
+        vectors = _query_vectors(text)
         out: Dict[str, Reading] = {}
+        all_sims = [self.vectors @ q for q in vectors]
         for slot in slots:
-            for q in vectors:
-                r = self.read_vector(q, slot)
+            for q, sims in zip(vectors, all_sims, strict=True):
+                r = self.read_vector(q, slot, sims)
                 if r and (slot not in out or r.confidence > out[slot].confidence):
                     out[slot] = r
         return out
+
+
+@functools.lru_cache(maxsize=512)
+def _query_vectors(text: str) -> np.ndarray:
+    """The embeddings of a message and its clauses; one turn reads several criteria from the same
+    message (and the form and the ask action may both read it), so it is embedded once."""
+    vectors = embed(chunks(text), query=True)
+    vectors.setflags(write=False)
+    return vectors
 
 
 def digest_of(texts: Sequence[str], labels: Dict[str, List[Optional[str]]]) -> str:
