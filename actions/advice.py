@@ -48,6 +48,9 @@ DIGRESSIONS = {
 # common themes of all sectors after its own (measures "for any theme" fit them too).
 MIN_THEME_BUTTONS = 4
 SUGGESTION_LIMIT = 3
+# A criterion said in passing takes a sentence («hele personalet» is the vocabulary's job): shorter
+# messages are not embedded for it, which saves the embedding on most turns.
+IN_PASSING_MIN_WORDS = 4
 # Answers recognised when they come to another question than the open one (not anchoring: «nei»).
 OTHER_ANSWER_SLOTS = ("audience", "duration", "theme", "role", "sector")
 
@@ -235,6 +238,7 @@ class ValidateAdvisorForm(FormValidationAction):
         text = latest_text(tracker)
         intent, confidence = latest_intent(tracker)
         if (not QUESTIONS[slot].semantic or tracker.slots.get(slot) is not None or text.startswith("/")
+                or len(text.split()) < IN_PASSING_MIN_WORDS
                 or (intent in DIGRESSIONS and confidence >= 0.6)
                 or any(e.get("entity") == slot for e in latest_entities(tracker))):
             return {}
@@ -478,6 +482,8 @@ def read_first_message(tracker: Tracker, values: Dict[str, Any]) -> Dict[str, An
     filled the slots they name): the theme of a described need, anchoring, audience, duration."""
     empty = [s for s in FORM_SLOTS if QUESTIONS[s].semantic and values.get(s) is None
              and not any(e.get("entity") == s for e in latest_entities(tracker))]
+    if len(latest_text(tracker).split()) < IN_PASSING_MIN_WORDS:
+        return {}
     out: Dict[str, Any] = {}
     for slot, r in reading.read(latest_text(tracker), empty).items():
         # (no «stemmer det?» guess from a first message: a generic request leans weakly to a theme)
