@@ -548,28 +548,30 @@ def no_suggestions_reply(lang: str) -> Reply:
     return Reply(t("no_suggestions_yet", lang), [button(t("btn_find_measures", lang), "request_measures")])
 
 
-def _value(tracker: Tracker, slot: str) -> Optional[str]:
-    value = tracker.get_slot(slot)
-    return value if known(value) else None
+def criteria_of(values: Dict[str, Any]) -> Criteria:
+    """The criteria known so far; a criterion not given (or «vet ikke») is None."""
+    return Criteria(**{s: (values.get(s) if known(values.get(s)) else None) for s in FORM_SLOTS})
 
 
 def criteria_from(tracker: Tracker) -> Criteria:
-    """The criteria known so far; a criterion not given (or «vet ikke») is None."""
-    return Criteria(sector=_value(tracker, "sector"), theme=_value(tracker, "theme"),
-                    audience=_value(tracker, "audience"), role=_value(tracker, "role"),
-                    anchoring=_value(tracker, "anchoring"), duration=_value(tracker, "duration"))
+    return criteria_of({s: tracker.get_slot(s) for s in FORM_SLOTS})
 
 
 def _recommendation(c: Criteria, offset: int = 0):
     return recommend(view().measures, c, today(), limit=SUGGESTION_LIMIT, offset=offset)
 
 
+def _is_refinement(tracker: Tracker) -> bool:
+    """A list was shown before in this request: the next one is a refinement of it."""
+    return bool(tracker.get_slot("shown_for") and tracker.get_slot("suggested"))
+
+
 def _notes(tracker: Tracker, values: Dict[str, Any], v: CatalogView, lang: str) -> List[str]:
     """What the reply says before the list: what changed since the last list, what was read by
     meaning, and what was assumed."""
     notes: List[str] = []
-    before = tracker.get_slot("shown_for") or {}
-    if before and tracker.get_slot("suggested"):
+    if _is_refinement(tracker):
+        before = tracker.get_slot("shown_for")
         changes = [t("change_pair", lang, what=t(f"crit_{s}", lang),
                      value=v.labels.short(SLOT_GROUP[s], values[s], lang))
                    for s in FORM_SLOTS if known(values.get(s)) and values.get(s) != before.get(s)]
@@ -593,11 +595,10 @@ def suggestions(tracker: Tracker, overrides: Optional[Dict[str, Any]] = None) ->
     v = view()
     values = {s: tracker.get_slot(s) for s in FORM_SLOTS}
     values.update({k: val for k, val in (overrides or {}).items() if k in values})
-    c = Criteria(**{s: (values[s] if known(values[s]) else None) for s in FORM_SLOTS})
-    rec = _recommendation(c)
-    first = not (tracker.get_slot("shown_for") and tracker.get_slot("suggested"))
+    rec = _recommendation(criteria_of(values))
     reply = results_reply(rec, v.labels, lang, notes=_notes(tracker, values, v, lang),
-                          refine=open_refinements(values), related=v.by_id, today=today(), first=first)
+                          refine=open_refinements(values), related=v.by_id, today=today(),
+                          first=not _is_refinement(tracker))
     events: List[EventType] = [SlotSet("suggested", [s.measure.id for s in rec.ranked] or None),
                                SlotSet("suggest_offset", 0), SlotSet("failed_attempts", 0),
                                SlotSet("shown_for", {s: values[s] for s in FORM_SLOTS}),

@@ -11,11 +11,11 @@ process embeds only the incoming message (about 15 ms on two cores). One model p
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -34,6 +34,7 @@ GROUPS = {"sector": "sectors", "theme": "themes", "anchoring": "anchoring", "aud
           "duration": "duration"}
 NONE = "_none"
 TOP = 2  # a value's score: the mean similarity of its TOP nearest examples
+READING_CACHE = 512  # messages whose readings are kept
 # Intents whose messages describe a need or answer a question: their examples without a value
 # for a criterion teach «none» for it (a greeting says nothing about the theme either).
 ANSWER_INTENTS = {"inform", "request_measures", "affirm", "deny"}
@@ -161,6 +162,8 @@ class SemanticIndex:
     def __init__(self, texts: List[str], labels: Dict[str, List[Optional[str]]], vectors: np.ndarray):
         self.texts = texts
         self.vectors = vectors
+        self._cache: "OrderedDict[str, Dict[str, Reading]]" = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._classes: Dict[str, Dict[str, np.ndarray]] = {}
         for slot, per_example in labels.items():
             by_value: Dict[str, List[int]] = {}
@@ -169,12 +172,11 @@ class SemanticIndex:
                     by_value.setdefault(lab, []).append(i)
             self._classes[slot] = {v: np.array(rows, dtype=np.int64) for v, rows in by_value.items()}
 
-    def read_vector(self, q: np.ndarray, slot: str, all_sims: Optional[np.ndarray] = None) -> Optional[Reading]:
+    def read_similarities(self, all_sims: np.ndarray, slot: str) -> Optional[Reading]:
+        """The reading of one criterion from a message's similarities to every example."""
         classes = self._classes.get(slot)
         if not classes or NONE not in classes:
             return None
-        if all_sims is None:
-            all_sims = self.vectors @ q  # one product for every criterion's examples
         scores = {}
         for value, rows in classes.items():
             sims = all_sims[rows]
@@ -191,24 +193,29 @@ class SemanticIndex:
     def read(self, text: str, slots: Sequence[str] = SLOTS) -> Dict[str, Reading]:
         if not text.strip():
             return {}
-        vectors = _query_vectors(text)
+        readings = self._readings(text)
+        return {s: readings[s] for s in slots if s in readings}
+
+    def _readings(self, text: str) -> Dict[str, Reading]:
+        """Every criterion's reading of a message, computed once: one turn asks for several (the
+        form's extraction per slot, the start action, the knowledge hand-off)."""
+        with self._cache_lock:
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                return cached
         out: Dict[str, Reading] = {}
-        all_sims = [self.vectors @ q for q in vectors]
-        for slot in slots:
-            for q, sims in zip(vectors, all_sims, strict=True):
-                r = self.read_vector(q, slot, sims)
+        for q in embed(chunks(text), query=True):
+            sims = self.vectors @ q  # one product for every criterion's examples
+            for slot in self._classes:
+                r = self.read_similarities(sims, slot)
                 if r and (slot not in out or r.confidence > out[slot].confidence):
                     out[slot] = r
+        with self._cache_lock:
+            self._cache[text] = out
+            if len(self._cache) > READING_CACHE:
+                self._cache.popitem(last=False)
         return out
-
-
-@functools.lru_cache(maxsize=512)
-def _query_vectors(text: str) -> np.ndarray:
-    """The embeddings of a message and its clauses; one turn reads several criteria from the same
-    message (and the form and the ask action may both read it), so it is embedded once."""
-    vectors = embed(chunks(text), query=True)
-    vectors.setflags(write=False)
-    return vectors
 
 
 def digest_of(texts: Sequence[str], labels: Dict[str, List[Optional[str]]]) -> str:
