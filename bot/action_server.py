@@ -18,9 +18,9 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     install_log_masking()
     # The embedding model and the examples' embeddings load before the first turn, not in it.
-    from bot.understanding.semantic import index
+    from bot.understanding.semantic import warm
 
-    index()
+    warm()
     from rasa_sdk.__main__ import main as sdk_main
 
     args = list(sys.argv[1:] if argv is None else argv)

@@ -252,7 +252,7 @@ def results_reply(rec: Recommendation, labels: Labels, lang: str, offset: int = 
     criteria still open, offered as buttons, with one sentence on why the first of anchoring and
     duration matters (``first``: only with the first list)."""
     c = rec.criteria
-    summary = criteria_summary(c, labels, lang)
+    summary = criteria_summary(c, labels, lang) or t("summary_nothing_known", lang)
     head: List[str] = list(notes)
     shown = rec.suggestions
     if rec.full_matches == 0:

@@ -33,6 +33,7 @@ T: Dict[str, Dict[str, str]] = {
                        "nn": "Eg veit ikkje kvar de jobbar enno, så eg viser tiltak for alle sektorar."},
     "assumed_theme": {"nb": "Uten et bestemt tema viser jeg tiltak der dere velger tema selv.",
                       "nn": "Utan eit bestemt tema viser eg tiltak der de vel tema sjølve."},
+    "summary_nothing_known": {"nb": "alle sektorer og tema", "nn": "alle sektorar og tema"},
     "updated": {"nb": "Oppdatert med {changes}.", "nn": "Oppdatert med {changes}."},
     "change_pair": {"nb": "{what}: {value}", "nn": "{what}: {value}"},
     "guess": {"nb": "Jeg forstod det som {value} – stemmer det?",

@@ -246,6 +246,13 @@ def build_index(nlu_dir: Path, vocabulary_file: Path, cache_dir: Path) -> Semant
     return SemanticIndex(texts, labels, vectors)
 
 
+def warm() -> None:
+    """Load the index and the model and embed once, before a server takes its first turn: a
+    first embedding loads the model, and on a busy machine that must not eat a turn's time limit."""
+    index()
+    embed(["oppvarming"], query=True)
+
+
 _index: Optional[SemanticIndex] = None
 _index_lock = threading.Lock()
 

@@ -150,6 +150,8 @@ def test_suggestions_without_a_sector_say_what_was_assumed():
     messages, _ = run(ActionSuggestMeasures(), tracker("vis forslag", slots={"sector": "ukjent", "theme": "sprak"}))
     body = texts(messages)
     assert "tiltak for alle sektorer" in body and "1. " in body
+    messages, _ = run(ActionSuggestMeasures(), tracker("vis forslag", slots={"sector": "ukjent", "theme": "ukjent"}))
+    assert "(alle sektorer og tema):" in texts(messages) and "()" not in texts(messages)
 
 
 @pytest.mark.parametrize("text, theme", [
