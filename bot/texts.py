@@ -117,8 +117,8 @@ T: Dict[str, Dict[str, str]] = {
     "next_step": {"nb": "Hva vil du gjøre nå?", "nn": "Kva vil du gjere no?"},
     "feedback_thanks": {"nb": "Takk for tilbakemeldingen!", "nn": "Takk for tilbakemeldinga!"},
     "feedback_how": {
-        "nb": "Takk! Gi gjerne tilbakemelding med 👍 eller 👎 under hvert forslag, eller svar på «Fikk du svar?» etter forslagene.",
-        "nn": "Takk! Gje gjerne tilbakemelding med 👍 eller 👎 under kvart forslag, eller svar på «Fekk du svar?» etter forslaga."},
+        "nb": "Takk! Gi gjerne tilbakemelding med tommel opp eller ned («Nyttig forslag» / «Ikke nyttig forslag») under hvert forslag, eller svar på «Fikk du svar?» etter forslagene.",
+        "nn": "Takk! Gje gjerne tilbakemelding med tommel opp eller ned («Nyttig forslag» / «Ikkje nyttig forslag») under kvart forslag, eller svar på «Fekk du svar?» etter forslaga."},
     "no_more": {"nb": "Det var alle forslagene jeg har for disse svarene.",
                 "nn": "Det var alle forslaga eg har for desse svara."},
     "no_match": {
@@ -226,6 +226,12 @@ T: Dict[str, Dict[str, str]] = {
         "nn": "{name}: Eg kjenner ikkje til nokon fast frist. Sjekk kjelda eller spør statsforvaltaren.",
     },
     "funded_by": {"nb": "Kan finansieres gjennom: {names}.", "nn": "Kan finansierast gjennom: {names}."},
+    # A route the reference does not confirm (or through a scheme whose 2026 status is not confirmed),
+    # and a route through a scheme that has ended.
+    "funded_by_uncertain": {"nb": "Mulig finansiering, ikke bekreftet: {names}.",
+                            "nn": "Mogleg finansiering, ikkje stadfesta: {names}."},
+    "funded_by_past": {"nb": "Tidligere finansiert gjennom: {names}.",
+                       "nn": "Tidlegare finansiert gjennom: {names}."},
     "applies_to": {"nb": "Gjelder", "nn": "Gjeld"},
     "requires": {"nb": "Krav for å delta", "nn": "Krav for å delta"},
     "for_roles": {"nb": "for {roles}", "nn": "for {roles}"},
@@ -256,6 +262,9 @@ T: Dict[str, Dict[str, str]] = {
                           "nn": "Eg kjenner ikkje til nokon fast frist for dette. Sjekk kjelda eller spør statsforvaltaren."},
     "historic_ended": {"nb": "Dette er en tidligere ordning som ikke lenger gjelder ({period}).",
                        "nn": "Dette er ei tidlegare ordning som ikkje lenger gjeld ({period})."},
+    "historic_ended_undated": {
+        "nb": "Dette er en tidligere ordning som ikke er blant ordningene som gjelder nå; når den ble avsluttet, står ikke i kildene.",
+        "nn": "Dette er ei tidlegare ordning som ikkje er blant ordningane som gjeld no; når ho vart avslutta, står ikkje i kjeldene."},
     "not_yet": {"nb": "Dette gjelder først fra {date}.", "nn": "Dette gjeld først frå {date}."},
     "historic_now": {"nb": "Dette er en tidligere ordning. Det som gjelder nå: {names}.",
                      "nn": "Dette er ei tidlegare ordning. Det som gjeld no: {names}."},

@@ -245,6 +245,31 @@ def test_correction_changes_sector_and_resets_a_role_that_no_longer_fits():
     assert "Da endrer jeg sektor til SFO." in texts(messages)
 
 
+def test_of_two_roles_named_with_a_place_the_one_that_exists_there_is_kept():
+    t = tracker("spesialpedagog i barnehage, barnehagelærer i bunn, vil ta videreutdanning",
+                slots={"requested_slot": None}, extracted={"sector": "barnehage", "role": "pp_radgiver"},
+                entities=[{"entity": "sector", "value": "barnehage"}, {"entity": "role", "value": "pp_radgiver"},
+                          {"entity": "role", "value": "barnehagelaerer"}])
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("role", "barnehagelaerer") in events and SlotSet("role", "pp_radgiver") not in events
+    assert "finnes ikke" not in texts(messages)
+
+
+def test_a_measure_named_to_the_theme_question_gives_its_theme():
+    t = tracker("har hørt om læringsmiljøprosjektet, kan vi være med der?", intent="ask_measure",
+                slots={"requested_slot": "theme", "sector": "grunnskole"})
+    _, events = run(ValidateAdvisorForm(), t)
+    assert SlotSet("theme", "laeringsmiljo") in events
+
+
+def test_a_longer_anchoring_answer_to_another_question_is_noted():
+    t = tracker("rektor og kommunalsjefen har godkjent at vi prioriterer dette", intent="inform",
+                slots={"requested_slot": "theme", "sector": "grunnskole"})
+    messages, events = run(ValidateAdvisorForm(), t)
+    assert [e for e in events if e.get("name") == "anchoring" and e.get("value") in ("forankret", "delvis")]
+    assert "Notert" in texts(messages)
+
+
 @pytest.mark.parametrize("text, lang", [
     ("rektor og fylket er med", "nb"),
     ("ja, dagleg leiar og styret er med", "nn"),
@@ -385,6 +410,15 @@ def test_a_new_request_after_results_forgets_old_answers_but_not_the_workplace()
     assert SlotSet("suggested", None) in events
 
 
+def test_a_request_after_results_that_names_no_new_need_keeps_every_answer():
+    t = tracker("har dere noe vi kan gjøre på avdelingsmøtene?", intent="request_measures",
+                slots={"sector": "barnehage", "theme": "sprak", "audience": "gruppe", "role": "barnehagelaerer",
+                       "suggested": ["a", "b"]})
+    _, events = run(ActionStartAdvice(), t)
+    assert not [e for e in events if e.get("name") in ("theme", "audience", "sector", "role") and e.get("value") is None]
+    assert SlotSet("suggested", None) in events  # and the suggestions come again
+
+
 @pytest.mark.parametrize("text", ["nei forresten, vi vil heller ha noe over et helt barnehageår",
                                   "kan vi endre til et barnehageår?"])
 def test_a_correction_after_results_keeps_the_other_answers(text):
@@ -466,7 +500,7 @@ def test_feedback_is_stored_with_the_sender_and_bad_feedback_is_not(loaded_store
     assert give({"rating": "nei", "target": "samtale"}, lang="nn") == "Takk for tilbakemeldinga!"
     for bad in ({"rating": "up", "target": "finnes-ikke"}, {"rating": "ja", "target": "kollektiv-barnehage-grunnskole"},
                 {"rating": "<script>", "target": "samtale"}, {}):
-        assert "👍" in give(bad)
+        assert "tommel opp" in give(bad)
     stored = list_feedback(loaded_store.engine)
     assert [(f.sender_id, f.target, f.rating) for f in stored] == [
         ("test-user", "kollektiv-barnehage-grunnskole", "up"), ("test-user", "samtale", "nei")]

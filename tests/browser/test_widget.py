@@ -319,7 +319,13 @@ def test_xss_payloads_are_text_and_long_strings_wrap(kv):
     users = kv.page.locator(".kvw-log > .kvw-user .kvw-text")
     assert [users.nth(i).inner_text() for i in range(len(XSS))] == XSS  # shown literally
     assert kv.page.evaluate("typeof window.__xss") == "undefined"
-    assert kv.page.locator(".kvw img, .kvw script, .kvw svg, .kvw iframe").count() == 0
+    assert kv.page.locator(".kvw img, .kvw script, .kvw iframe, .kvw-log svg").count() == 0
+    # The only svg elements are the widget's own icons on its controls (launcher, close).
+    svgs = kv.page.eval_on_selector_all(".kvw svg", """els => els.map(e => ({
+        cls: e.getAttribute('class'), hidden: e.getAttribute('aria-hidden'),
+        inButton: !!e.closest('button'), events: e.getAttributeNames().filter(a => a.startsWith('on'))}))""")
+    assert svgs and all(s["cls"].startswith("kvw-icon ") and s["hidden"] == "true" and s["inButton"]
+                        and not s["events"] for s in svgs), svgs
     # A user's markdown is not turned into links; the bot's links are http(s) only.
     assert kv.page.locator(".kvw-user a").count() == 0
     hrefs = kv.page.eval_on_selector_all(".kvw a", "els => els.map(a => a.getAttribute('href'))")
@@ -512,6 +518,131 @@ def test_feedback_reaches_the_tracker(kv):
         "aria-pressed", "true")
     kv.expect(kv.page.locator(".kvw-survey").get_by_role("button", name="Delvis")).to_have_attribute(
         "aria-pressed", "true")
+
+
+# Emoji (pictographs, emoji presentation, VS16 and keycaps): Debian's Chromium has no emoji font
+# and draws them as empty boxes, so the widget draws none of its own.
+EMOJI_RE_JS = r"/[\p{Extended_Pictographic}\p{Emoji_Presentation}\u{FE0F}\u{20E3}]/u"
+
+
+def assert_icon_painted(kv, control, what: str) -> None:
+    """`control` holds one aria-hidden inline svg with a non-zero box that paints pixels (the control
+    looks different with the icon hidden); the svg has no text of its own."""
+    svg = control.locator("svg")
+    kv.expect(svg).to_have_count(1)
+    kv.expect(svg).to_have_attribute("aria-hidden", "true")
+    box = svg.bounding_box()
+    assert box and box["width"] >= 12 and box["height"] >= 12, (what, box)
+    shape = svg.evaluate("""s => {
+        const b = s.getBBox(), cs = getComputedStyle(s);
+        return {w: b.width, h: b.height, visibility: cs.visibility, opacity: cs.opacity,
+                stroke: getComputedStyle(s.querySelector('path')).stroke, color: cs.color,
+                text: s.textContent};
+    }""")
+    assert shape["w"] > 0 and shape["h"] > 0, (what, shape)
+    assert shape["visibility"] == "visible" and float(shape["opacity"]) > 0, (what, shape)
+    assert shape["stroke"] not in ("none", "rgba(0, 0, 0, 0)"), (what, shape)
+    assert shape["text"] == "", (what, shape)
+    shown = control.screenshot(animations="disabled", caret="hide")
+    svg.evaluate("s => { s.style.visibility = 'hidden'; }")
+    try:
+        hidden = control.screenshot(animations="disabled", caret="hide")
+    finally:
+        svg.evaluate("s => { s.style.visibility = ''; }")
+    assert shown != hidden, f"{what}: the icon paints nothing"
+
+
+def test_icons_are_drawn_as_svg_and_named(kv):
+    """Launcher, close and the 👍/👎 under each card are inline SVG (visible without an emoji font)
+    with an accessible name; the chosen rating shows as a filled icon; the widget draws no emoji."""
+    kv.goto()
+    kv.expect(kv.launcher).to_have_accessible_name(LAUNCHER)
+    assert_icon_painted(kv, kv.launcher, "launcher")
+    kv.open()
+    close = kv.panel.get_by_role("button", name="Lukk chatten", exact=True)
+    kv.expect(close).to_have_accessible_name("Lukk chatten")
+    assert_icon_painted(kv, close, "close")
+    kv.wait_greeting()
+    guided_to_results(kv)
+    wait_results_complete(kv)
+    cards = kv.page.locator(".kvw-card")
+    n = cards.count()
+    assert n >= 1
+    for i in range(n):
+        card = cards.nth(i)
+        buttons = card.locator(".kvw-rate button")
+        kv.expect(buttons).to_have_count(2)
+        for j, name in enumerate(["Nyttig forslag", "Ikke nyttig forslag"]):
+            btn = buttons.nth(j)
+            kv.expect(btn).to_have_accessible_name(name)
+            kv.expect(card.get_by_role("button", name=name, exact=True)).to_have_count(1)
+            kv.expect(btn).to_have_attribute("aria-pressed", "false")
+            assert btn.text_content() == "", "the feedback button's name is its aria-label, not a glyph"
+            assert_icon_painted(kv, btn, f"card {i + 1}: {name}")
+    kv.screenshot("1-icons")
+
+    # The pressed state stays visible: a filled thumb on the primary colour (and aria-pressed).
+    def fills(card):
+        return card.locator(".kvw-rate button").evaluate_all("""bs => bs.map(b => ({
+            pressed: b.getAttribute('aria-pressed'), bg: getComputedStyle(b).backgroundColor,
+            fill: Array.from(b.querySelectorAll('.kvw-icon-fill')).map(p => getComputedStyle(p).fill)}))""")
+
+    before = fills(cards.first)
+    assert all(f["fill"] and set(f["fill"]) == {"none"} for f in before), before
+    down = cards.first.get_by_role("button", name="Ikke nyttig forslag", exact=True)
+    down.click()
+    kv.expect(down).to_have_attribute("aria-pressed", "true")
+    kv.expect(kv.page.locator(".kvw-note").last).to_contain_text("Takk")
+    up_state, down_state = fills(cards.first)
+    assert up_state["pressed"] == "false" and set(up_state["fill"]) == {"none"}, up_state
+    assert down_state["pressed"] == "true" and "none" not in down_state["fill"], down_state
+    assert down_state["bg"] != up_state["bg"], (up_state, down_state)
+    primary = kv.page.evaluate("""() => { const d = document.createElement('div');
+        d.style.color = getComputedStyle(document.querySelector('.kvw')).getPropertyValue('--kvw-primary');
+        document.body.appendChild(d); const c = getComputedStyle(d).color; d.remove(); return c; }""")
+    assert down_state["bg"] == primary, (down_state, primary)
+    assert_icon_painted(kv, down, "pressed 'Ikke nyttig forslag'")
+    kv.screenshot("2-pressed")
+    # Still filled after a reload.
+    kv.page.reload()
+    kv.expect(kv.panel).to_be_visible()
+    kv.expect(kv.page.locator(".kvw-card").first.get_by_role(
+        "button", name="Ikke nyttig forslag", exact=True)).to_have_attribute("aria-pressed", "true")
+    assert "none" not in fills(kv.page.locator(".kvw-card").first)[1]["fill"]
+
+    # No emoji in what the widget itself draws: button texts and names, pseudo-element content,
+    # its own labels (bot and user message texts excluded), nor in the widget's files.
+    found = kv.page.evaluate("""async () => {
+        const re = """ + EMOJI_RE_JS + """;
+        const bad = [];
+        const root = document.querySelector('.kvw');
+        for (const b of root.querySelectorAll('button')) {
+          for (const s of [b.textContent, b.getAttribute('aria-label') || '', b.title || ''])
+            if (re.test(s)) bad.push('button: ' + s);
+        }
+        for (const e of [root, ...root.querySelectorAll('*')]) {
+          for (const pseudo of ['::before', '::after']) {
+            const c = getComputedStyle(e, pseudo).content;
+            if (c && c !== 'none' && c !== 'normal' && re.test(c)) bad.push(pseudo + ': ' + c);
+          }
+        }
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          if (n.parentElement.closest('.kvw-text, .kvw-note, [aria-live="polite"]')) continue;
+          if (re.test(n.data)) bad.push('text: ' + n.data);
+        }
+        for (const f of ['widget/kv-widget.js', 'widget/kv-widget.css', 'index.html', 'side2.html']) {
+          const r = await fetch(f, {cache: 'no-store'});
+          const body = await r.text();
+          if (!r.ok) bad.push(f + ': HTTP ' + r.status);
+          const m = body.match(new RegExp(re.source, 'gu'));
+          if (m) bad.push(f + ': ' + m.join(' '));
+        }
+        return bad;
+    }""")
+    assert found == [], found
+    violations = kv.axe("icons-pressed")
+    assert not violations, format_violations(violations)
 
 
 def test_new_messages_control_when_scrolled_up(kv):

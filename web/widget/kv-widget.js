@@ -210,6 +210,53 @@
     return n;
   }
 
+  // Icons are inline SVG built here (no icon font, no emoji: a browser without an emoji font
+  // would draw empty boxes). 24x24 outlines in currentColor; the svg is aria-hidden and the
+  // control carries the accessible name. A path with "fill": true is filled when the control is
+  // pressed (CSS: .kvw-icon-fill).
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var THUMB = [
+    { d: "M3 11h4v10H3z", fill: true },                                                   // cuff
+    { d: "M7 11l4-8a2.5 2.5 0 0 1 3 2.5V10h5.2a2 2 0 0 1 2 2.4l-1.4 7A2 2 0 0 1 17.8 21H7z", fill: true },
+  ];
+  var ICONS = {
+    chat: { paths: [
+      { d: "M5 4h14a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-8l-5 4v-4H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" },
+      { d: "M7.5 9h9M7.5 12.5h6" }] },
+    close: { paths: [{ d: "M6 6l12 12M18 6L6 18" }] },
+    up: { paths: THUMB },
+    down: { paths: THUMB, transform: "rotate(180 12 12)" },
+  };
+
+  function icon(name, cls) {
+    var spec = ICONS[name];
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("class", "kvw-icon kvw-icon-" + name + (cls ? " " + cls : ""));
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "24"); // the size until the stylesheet has loaded (CSS wins)
+    svg.setAttribute("height", "24");
+    svg.setAttribute("fill", "none");
+    svg.setAttribute("stroke", "currentColor");
+    svg.setAttribute("stroke-width", "2");
+    svg.setAttribute("stroke-linecap", "round");
+    svg.setAttribute("stroke-linejoin", "round");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var parent = svg;
+    if (spec.transform) {
+      parent = document.createElementNS(SVG_NS, "g");
+      parent.setAttribute("transform", spec.transform);
+      svg.appendChild(parent);
+    }
+    spec.paths.forEach(function (p) {
+      var path = document.createElementNS(SVG_NS, "path");
+      path.setAttribute("d", p.d);
+      if (p.fill) path.setAttribute("class", "kvw-icon-fill");
+      parent.appendChild(path);
+    });
+    return svg;
+  }
+
   function link(href, text, labels) {
     var a = el("a", "kvw-link", text);
     a.href = href;
@@ -304,9 +351,7 @@
     launcher.setAttribute("aria-expanded", "false");
     launcher.setAttribute("aria-controls", "kvw-panel");
     launcher.setAttribute("aria-haspopup", "dialog");
-    var icon = el("span", "kvw-launcher-icon", "💬");
-    icon.setAttribute("aria-hidden", "true");
-    launcher.appendChild(icon);
+    launcher.appendChild(icon("chat", "kvw-launcher-icon"));
     launcher.appendChild(el("span", "kvw-launcher-text", t.ask + " " + this.cfg.title));
     launcher.addEventListener("click", function () { self.open(true); });
     this.launcher = launcher;
@@ -328,9 +373,7 @@
     var close = el("button", "kvw-hbtn kvw-close");
     close.type = "button";
     close.setAttribute("aria-label", t.close);
-    var x = el("span", null, "✕");
-    x.setAttribute("aria-hidden", "true");
-    close.appendChild(x);
+    close.appendChild(icon("close"));
     close.addEventListener("click", function () { self.close(); });
     header.appendChild(title);
     header.appendChild(restart);
@@ -660,14 +703,12 @@
       fb.setAttribute("role", "group");
       fb.setAttribute("aria-label", t.feedbackFor + " " + (c.title || ""));
       var rated = (it.feedback || {})[c.id];
-      [["up", "👍", t.up], ["down", "👎", t.down]].forEach(function (r) {
-        var btn = el("button", "kvw-rate-btn");
+      [["up", t.up], ["down", t.down]].forEach(function (r) {
+        var btn = el("button", "kvw-rate-btn kvw-rate-" + r[0]);
         btn.type = "button";
-        btn.setAttribute("aria-label", r[2]);
-        btn.title = r[2];
-        var glyph = el("span", null, r[1]);
-        glyph.setAttribute("aria-hidden", "true");
-        btn.appendChild(glyph);
+        btn.setAttribute("aria-label", r[1]);
+        btn.title = r[1];
+        btn.appendChild(icon(r[0]));
         btn.setAttribute("aria-pressed", rated === r[0] ? "true" : "false");
         if (rated) btn.disabled = true;
         btn.addEventListener("click", function () {
