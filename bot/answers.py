@@ -153,21 +153,52 @@ def unmet_parts(s: Suggestion, c: Criteria, labels: Labels, lang: str) -> List[s
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
-def short_funding(m: Measure, related: Optional[Dict[str, Measure]], lang: str, today=None) -> str:
-    """One line on how a measure is paid for: the current schemes that fund it, else the first
-    sentence of its funding text; marked when something about it is not confirmed."""
-    names = []
+def funding_routes(m: Measure, related: Optional[Dict[str, Measure]], today=None):
+    """The schemes in ``m.funded_by`` as (certain, doubtful, past): a route is certain only when
+    the reference confirms both the route and the scheme (status confirmed); a scheme that has
+    ended is a past route; anything else may fund it, but that is not confirmed."""
+    certain: List[Measure] = []
+    doubtful: List[Measure] = []
+    past: List[Measure] = []
     for i in m.funded_by:
         r = (related or {}).get(i)
-        if r and (today is None or r.is_current(today)) and not r.in_doubt:
-            names.append(r.title(lang))
-    if names:
-        line = t("funded_via", lang, names=join_and(names))
+        if r is None:
+            continue
+        ended = r.has_ended(today) if today is not None else r.status in ("ended", "superseded")
+        if ended:
+            past.append(r)
+        elif r.confirmed and m.route_certain(i):
+            certain.append(r)
+        else:
+            doubtful.append(r)
+    return certain, doubtful, past
+
+
+def funding_lines(m: Measure, related: Dict[str, Measure], lang: str, today) -> List[str]:
+    """«Kan finansieres gjennom: …» for the confirmed routes only; the others as not confirmed or
+    as past (Rekomp after 2025)."""
+    certain, doubtful, past = funding_routes(m, related, today)
+    lines = []
+    for key, group in (("funded_by", certain), ("funded_by_uncertain", doubtful), ("funded_by_past", past)):
+        if group:
+            lines.append(t(key, lang, names=", ".join(title_with_period(r, lang) for r in group)))
+    return lines
+
+
+def short_funding(m: Measure, related: Optional[Dict[str, Measure]], lang: str, today=None) -> str:
+    """One line on how a measure is paid for: the confirmed current schemes that fund it, else the
+    first sentence of its funding text; marked when something about it is not confirmed."""
+    certain, doubtful, _ = funding_routes(m, related, today)
+    if certain:
+        line = t("funded_via", lang, names=join_and([r.title(lang) for r in certain]))
     else:
         line = _SENTENCE_END.split(local(m.funding, lang).strip())[0]
         if len(line) > 160:
             line = line[:157].rsplit(" ", 1)[0] + " …"
-    if m.in_doubt or any("funding" in about or not about for about in _abouts(m)):
+    # A route named here as certain must not hide the unconfirmed ones; «Gratis.» needs no mark
+    # for a route it does not name.
+    if (not m.confirmed or (certain and doubtful)
+            or any(set(about) & {"funding", "status"} or not about for about in _abouts(m))):
         line += " " + t("see_uncertain", lang)
     return line
 
@@ -313,16 +344,18 @@ def names(ids: Sequence[str], measures: Dict[str, Measure], lang: str) -> str:
 
 
 def status_line(m: Measure, related: Dict[str, Measure], lang: str, today) -> str:
-    """Say plainly when an entry is not in force today: ended (and what replaced it), not begun, or
-    not confirmed to go on after the 2026 change."""
+    """What the declared status says, in one sentence: nothing for a confirmed entry in force (the
+    only one a «gjelder nå» may follow), not begun, not confirmed after the 2026 change, or ended
+    (and what replaced it)."""
     if m.is_current(today):
-        return t("in_doubt", lang) if m.in_doubt else ""
-    if m.valid_from and m.valid_from > today:
+        return "" if m.confirmed else t("in_doubt", lang)
+    if m.valid_from and m.valid_from > today and not m.has_ended(today):
         return t("not_yet", lang, date=format_date(m.valid_from, lang))
     replacements = names(m.replaced_by, related, lang)
     if replacements:
         return t("historic_now", lang, names=replacements)
-    return t("historic_ended", lang, period=period(m, lang) or str(m.valid_to))
+    when = period(m, lang)
+    return t("historic_ended", lang, period=when) if when else t("historic_ended_undated", lang)
 
 
 def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
@@ -344,8 +377,7 @@ def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
         lines.append(status)
     lines.append(f"{t('apply', lang)}: {local(m.apply, lang)}")
     lines.append(f"{t('funding', lang)}: {local(m.funding, lang)}")
-    if m.funded_by:
-        lines.append(t("funded_by", lang, names=names(m.funded_by, related, lang)))
+    lines += funding_lines(m, related, lang, today)
     if m.deadlines:
         lines.append(f"{t('deadlines', lang)}: {local(m.deadlines, lang)}")
     for u in m.uncertain:
@@ -388,7 +420,7 @@ FIELD_KINDS = ("status", "who", "apply", "funding", "deadlines")
 
 
 def notes_for(m: Measure, kinds: Sequence[str]) -> List[Text]:
-    """The uncertain notes that concern the asked parts (a note tagged with none concerns all):
+    """The uncertain notes that concern the parts shown (a note tagged with none concerns all):
     «når er fristen?» gets the deadline note, not the budget estimate. An entry in doubt keeps all."""
     about = list(m.uncertain_about) + [()] * (len(m.uncertain) - len(m.uncertain_about))
     if m.in_doubt:
@@ -406,9 +438,13 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
         head = title_with_period(m, lang)
         parts: List[str] = []
         status = status_line(m, related, lang, today)
+        shown = _shown_parts(m, kinds, bool(status))
         for kind in kinds:
             if kind == "status":
-                parts.append(status or t("current_now", lang, period=period(m, lang) or t("in_force", lang)))
+                if status:
+                    parts.append(status)
+                elif m.confirmed:  # «Dette gjelder nå» only where the reference confirms it
+                    parts.append(t("current_now", lang, period=period(m, lang) or t("in_force", lang)))
                 status = ""
             elif kind == "who":
                 # "Gjelder det …?" is answered by what it is, for whom, who applies and how the money
@@ -429,15 +465,29 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
                 if kind == "apply" and m.deadlines and "deadlines" not in kinds:
                     # How to apply is only half an answer without when.
                     parts.append(f"{t('deadlines', lang)}: {local(m.deadlines, lang)}")
-                if kind == "funding" and m.funded_by:
-                    parts.append(t("funded_by", lang, names=names(m.funded_by, related, lang)))
+                if kind == "funding":
+                    parts += funding_lines(m, related, lang, today)
         if status:
             parts.append(status)
-        for u in notes_for(m, kinds):
+        for u in notes_for(m, shown):
             parts.append(f"{t('uncertain', lang)}: {local(u, lang)}")
         parts.append(source_line(m.sources, m.last_checked, lang))
         lines.append(f"{head}:\n" + "\n".join(p for p in parts if p))
     return Reply("\n\n".join(lines))
+
+
+def _shown_parts(m: Measure, kinds: Sequence[str], status_shown: bool) -> List[str]:
+    """The answer parts a field reply shows, so that every caveat about them reaches it: a who-answer
+    also shows how to apply and the money, an apply-answer the deadlines, and any answer about an
+    entry not confirmed its status."""
+    shown = list(kinds)
+    if "who" in kinds:
+        shown += ["apply", "funding"]
+    if "apply" in kinds and m.deadlines:
+        shown.append("deadlines")
+    if status_shown:
+        shown.append("status")
+    return shown
 
 
 def catalog_labels(catalog: Catalog) -> Labels:

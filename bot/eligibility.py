@@ -16,7 +16,7 @@ from bot.answers import Labels, requires_line
 from bot.catalog.records import ALL, Measure
 from bot.recommend import candidates
 from bot.texts import join_and, t
-from bot.understanding import SECTOR_OF_ROLE, SlotParser, roles_fit_sector
+from bot.understanding import SectorLinks, SlotParser
 
 # The eier applies for its staff; it is not part of a measure's target group ("kan kommunen søke?"
 # is a question about applying), so it gets no verdict.
@@ -46,16 +46,16 @@ def _mentions(parser: SlotParser, texts) -> Set[str]:
     return {v for text in texts for s in text.values() for v in parser.sectors_and_roles(s)}
 
 
-def _fits_role(m: Measure, role: str, sectors: Sequence[str]) -> bool:
+def _fits_role(m: Measure, role: str, sectors: Sequence[str], links: SectorLinks) -> bool:
     if role in m.roles:
         return True
-    return ALL in m.roles and any(roles_fit_sector(role, s) for s in sectors or m.sectors)
+    return ALL in m.roles and any(links.fits(role, s) for s in sectors or m.sectors)
 
 
 def check(m: Measure, sectors: Sequence[str], roles: Sequence[str], parser: SlotParser) -> Fit:
     """Which of the asked sectors (else roles) ``m`` does not cover, and whether the catalog is in doubt."""
     missing_s = tuple(s for s in sectors if s not in m.sectors)
-    missing_r = () if missing_s else tuple(r for r in roles if not _fits_role(m, r, sectors))
+    missing_r = () if missing_s else tuple(r for r in roles if not _fits_role(m, r, sectors, parser.links))
     # An uncertainty about a sector the measure's own name carries ("… i videregående opplæring")
     # is about details, not about whom it is for.
     named = _mentions(parser, [m.name] + ([m.short_name] if m.short_name else []))
@@ -67,12 +67,13 @@ def check(m: Measure, sectors: Sequence[str], roles: Sequence[str], parser: Slot
     return Fit(missing_s, missing_r)
 
 
-def asked_for(sectors: Sequence[str], roles: Sequence[str]) -> Tuple[List[str], List[str], List[str]]:
+def asked_for(sectors: Sequence[str], roles: Sequence[str],
+              links: SectorLinks) -> Tuple[List[str], List[str], List[str]]:
     """(sectors to check, roles to check, sectors to name): a role that exists in one sector only
     ("PP-rådgiver") is checked against that sector, but the sentence names only what the user named."""
     roles = [r for r in dict.fromkeys(roles) if r not in NOT_AUDIENCE]
     named = list(dict.fromkeys(sectors))
-    implied = [SECTOR_OF_ROLE[r] for r in roles if r in SECTOR_OF_ROLE]
+    implied = [s for s in (links.implied_sector(r) for r in roles) if s]
     checked = list(dict.fromkeys(named + implied))
     return checked, roles, [s for s in named if s not in implied]
 
@@ -99,7 +100,7 @@ def verdict(m: Measure, sectors: Sequence[str], roles: Sequence[str], lang: str,
             parser: SlotParser, measures: Sequence[Measure], today: date, question: str = "") -> str:
     """The sentence that answers a yes/no question naming ``sectors``/``roles`` (vocabulary ids)
     about ``m``; "" when there is nothing to say."""
-    checked, roles, named = asked_for(sectors, roles)
+    checked, roles, named = asked_for(sectors, roles, parser.links)
     if not checked and not roles:
         return ""
     fit = check(m, checked, roles, parser)
@@ -125,7 +126,7 @@ def verdict(m: Measure, sectors: Sequence[str], roles: Sequence[str], lang: str,
         return t("for_roles", lang, roles=text) if roles else text
 
     name = m.title(lang)
-    ended = m.valid_to is not None and m.valid_to < today
+    ended = m.has_ended(today)
     verb = t("verb_applied" if ended else "verb_applies", lang)
     if fit.doubt == "described":
         return t("elig_described", lang, name=name, who=who([], fit.missing_roles))

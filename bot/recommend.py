@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.catalog.records import ALL, Measure
 
@@ -17,10 +17,6 @@ CRITERIA = ("theme", "role", "form", "duration")
 WEIGHTS = {"theme": 4.0, "role": 2.0, "form": 2.0, "duration": 1.5}
 AUDIENCE_FORMS = {"individ": ("individuell", "begge"), "alle": ("kollektiv", "begge"),
                   "gruppe": ("individuell", "kollektiv", "begge")}
-# Neighbouring sectors worth offering when a sector has no fitting measure.
-SECTOR_NEIGHBOURS = {"sfo": "grunnskole", "ppt": "grunnskole", "grunnskole": "sfo",
-                     "fagopplaering": "videregaende", "videregaende": "fagopplaering",
-                     "barnehage": None}
 # Kinds that carry a measure (as opposed to a funding route) rank slightly higher.
 KIND_BONUS = {"kompetansepakke": 0.3, "program": 0.2, "arbeidsplassbasert": 0.2,
               "videreutdanning": 0.2, "lederutdanning": 0.2, "utdanning": 0.1}
@@ -101,6 +97,8 @@ def evaluate(m: Measure, c: Criteria) -> Suggestion:
     score = sum(WEIGHTS[k] for k in met)
     if checks["theme"] and not specific:
         score -= 2.0  # "any theme" fits, but a measure on the theme itself fits better
+    if not c.theme and ALL in m.themes:
+        score += 1.0  # no theme known yet: a route where the staff choose the theme themselves leads
     if c.role and c.role in m.roles:
         score += 0.5
     score += KIND_BONUS.get(m.kind, 0.0)
@@ -137,11 +135,11 @@ def rank(measures: Iterable[Measure], c: Criteria, today: date) -> List[Suggesti
 RELAXABLE = ("duration", "audience", "sector")
 
 
-def _alternatives(c: Criteria) -> Dict[str, List[str]]:
+def _alternatives(c: Criteria, neighbours: Mapping[str, str]) -> Dict[str, List[str]]:
     return {
         "duration": [d for d in ("flerarig", "aar", "kort") if d != c.duration],
         "audience": [a for a in ("alle", "gruppe", "individ") if a != c.audience],
-        "sector": [s for s in (SECTOR_NEIGHBOURS.get(c.sector or ""),) if s],
+        "sector": [s for s in (neighbours.get(c.sector or ""),) if s],
     }
 
 
@@ -149,9 +147,11 @@ def _full_count(measures: Sequence[Measure], c: Criteria, today: date) -> int:
     return sum(1 for s in rank(measures, c, today) if s.full_match)
 
 
-def _relax_options(measures: Sequence[Measure], c: Criteria, today: date) -> List[Dict[str, str]]:
-    """Changes of one criterion (else two) that give full matches, best first per criterion."""
-    alts = _alternatives(c)
+def _relax_options(measures: Sequence[Measure], c: Criteria, today: date,
+                   neighbours: Mapping[str, str]) -> List[Dict[str, str]]:
+    """Changes of one criterion (else two) that give full matches, best first per criterion; a
+    sector is changed only to its neighbour (``neighbours``: vocabulary.yml's ``neighbour``)."""
+    alts = _alternatives(c, neighbours)
     single: List[Dict[str, str]] = []
     for criterion in RELAXABLE:
         scored = [(_full_count(measures, c.replace(**{criterion: v}), today), v) for v in alts[criterion]]
@@ -205,7 +205,7 @@ def _mixed_forms(pool: List[Suggestion], limit: int) -> List[Suggestion]:
 
 
 def recommend(measures: Sequence[Measure], c: Criteria, today: date,
-              limit: int = 3, offset: int = 0) -> Recommendation:
+              limit: int = 3, offset: int = 0, neighbours: Optional[Mapping[str, str]] = None) -> Recommendation:
     ranked = rank(measures, c, today)
     full = [s for s in ranked if s.full_match]
     # Near misses (one criterion off) come after the full matches, so the user
@@ -225,6 +225,6 @@ def recommend(measures: Sequence[Measure], c: Criteria, today: date,
             for k in s.unmet:
                 counts[k] = counts.get(k, 0) + 1
         rec.blocking = max(counts, key=lambda k: (counts[k], -CRITERIA.index(k))) if counts else None
-        rec.relax = _relax_options(measures, c, today)
+        rec.relax = _relax_options(measures, c, today, neighbours or {})
     rec.advice = advice_for(c, shown)
     return rec

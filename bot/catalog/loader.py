@@ -21,6 +21,7 @@ from bot.catalog.records import (
     KINDS,
     LANGS,
     SECTORS,
+    STATUSES,
     Catalog,
     Concept,
     Measure,
@@ -36,6 +37,13 @@ VOCABULARY_GROUPS = ("sectors", "roles", "themes", "audience", "anchoring", "dur
 # Optional: what a user may type to any question («vet ikke», «vis forslag nå»).
 OPTIONAL_GROUPS = ("acts",)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# A status basis starts with the section of ../shared/domain/reference.md it rests on:
+# "A1 …", "B13 …", "I gap 8 …", "K Still uncertain: …", "1. Timeline …".
+BASIS_RE = re.compile(r"^(?:[A-K]\d{0,2}|\d{1,2}\.)(?=[\s:;,.()/]|$)")
+# The 2026 status of a concept: it explains, it does not end (a past scheme is explained as past).
+CONCEPT_STATUSES = ("confirmed", "in_doubt")
+# Entries valid before this day only cannot be confirmed or in doubt for 2026.
+CHANGE_DAY = date(2026, 1, 1)
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
 
 
@@ -129,6 +137,32 @@ class _Checker:
             self.add(entry, field, f"'{ALL}' must stand alone")
         return tuple(out)
 
+    def status(self, raw: dict, entry: str, allowed: Tuple[str, ...] = STATUSES) -> Tuple[str, str]:
+        """``status: {value: confirmed|in_doubt|ended|superseded, basis: "<reference line>"}``."""
+        value = raw.get("status")
+        if value is None:
+            self.add(entry, "status", f"missing: declare the 2026 status as {{value: {'|'.join(allowed)}, "
+                                      "basis: '<the reference line it rests on>'}")
+            return "", ""
+        if not isinstance(value, dict):
+            self.add(entry, "status", "must be a mapping with 'value' and 'basis'")
+            return "", ""
+        extra = [k for k in value if k not in ("value", "basis")]
+        if extra:
+            self.add(entry, "status", f"unexpected key '{extra[0]}' (allowed: value, basis)")
+        v = value.get("value")
+        if v not in allowed:
+            self.add(entry, "status.value", f"unknown value '{v}' (allowed: {', '.join(allowed)})")
+            v = ""
+        basis = value.get("basis")
+        if not isinstance(basis, str) or not basis.strip():
+            self.add(entry, "status.basis", "missing: name the line of the reference the status rests on")
+            basis = ""
+        elif not BASIS_RE.match(basis.strip()):
+            self.add(entry, "status.basis", "must start with the section of the reference it rests on "
+                                            f"('A1 …', 'B13 …', 'I gap 8 …', 'K …', '1. …'), not '{basis.strip()[:30]}'")
+        return str(v), basis.strip()
+
     def sources(self, raw: dict, entry: str) -> Tuple[str, ...]:
         value = raw.get("sources")
         if not isinstance(value, list) or not value:
@@ -184,15 +218,40 @@ def _load_vocabulary(path: Path, problems: List[Problem]) -> Dict[str, List[Term
             if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
                 ck.add(tid, "examples", "must be a list of example sentences")
                 examples = []
+            links = _sector_links(raw, group, tid, ck)
             terms.setdefault(group, []).append(
                 Term(group, tid, label or {}, tuple(str(s).lower() for s in syns),
                      tuple(str(s).lower() for s in raw.get("answer_synonyms") or []),
-                     ck.text(raw, tid, "short", required=False), tuple(examples))
+                     ck.text(raw, tid, "short", required=False), tuple(examples), *links)
             )
     if "sectors" in terms and tuple(t.id for t in terms["sectors"]) != SECTORS:
         ck.add("sectors", "id", f"sector ids must be exactly {', '.join(SECTORS)}")
     problems += ck.problems
     return terms
+
+
+def _sector_links(raw: dict, group: str, tid: str, ck: "_Checker") -> Tuple[Tuple[str, ...], bool, Optional[str]]:
+    """(sectors, implies_sector, neighbour) of a role or sector term, checked against SECTORS."""
+    allowed = {"roles": ("sectors", "implies_sector"), "sectors": ("neighbour",)}.get(group, ())
+    for key in ("sectors", "implies_sector", "neighbour"):
+        if key in raw and key not in allowed:
+            ck.add(tid, key, f"only {'roles' if key != 'neighbour' else 'sectors'} have '{key}'")
+    sectors = raw.get("sectors") or [] if "sectors" in allowed else []
+    if not isinstance(sectors, list) or any(s not in SECTORS for s in sectors):
+        ck.add(tid, "sectors", f"must be a list of sector ids ({', '.join(SECTORS)})")
+        sectors = []
+    implies = raw.get("implies_sector", False) if "implies_sector" in allowed else False
+    if not isinstance(implies, bool):
+        ck.add(tid, "implies_sector", "must be true or false")
+        implies = False
+    if implies and not sectors:
+        ck.add(tid, "implies_sector", "needs 'sectors' (the first is the implied sector)")
+        implies = False
+    neighbour = raw.get("neighbour") if "neighbour" in allowed else None
+    if neighbour is not None and (neighbour not in SECTORS or neighbour == tid):
+        ck.add(tid, "neighbour", f"must be another sector id ({', '.join(SECTORS)})")
+        neighbour = None
+    return tuple(sectors), implies, neighbour
 
 
 def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Optional[Measure]:
@@ -225,6 +284,10 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         if t:
             uncertain_about.append(tuple(about))
     last_checked = ck.date(raw, mid, "last_checked", required=True)
+    if "in_doubt" in raw:
+        ck.add(mid, "in_doubt", "replaced by 'status: {value: in_doubt, basis: …}' (one source of truth)")
+    status, basis = ck.status(raw, mid)
+    funded_by, funded_by_doubt = _funding_routes(raw, mid, ck)
     measure = Measure(
         id=mid,
         kind=str(kind),
@@ -240,7 +303,8 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         duration=ck.ids(raw, mid, "duration", DURATIONS),
         credits=credits if isinstance(credits, int) else None,
         funding=ck.text(raw, mid, "funding") or {},
-        funded_by=tuple(raw.get("funded_by") or ()),
+        funded_by=funded_by,
+        funded_by_doubt=funded_by_doubt,
         apply=ck.text(raw, mid, "apply") or {},
         deadlines=ck.text(raw, mid, "deadlines", required=False),
         requires=ck.text(raw, mid, "requires", required=False),
@@ -250,14 +314,52 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         uncertain=tuple(uncertain),
         uncertain_about=tuple(uncertain_about),
         recommend=bool(raw.get("recommend", True)),
-        in_doubt=bool(raw.get("in_doubt", False)),
         sources=ck.sources(raw, mid),
         last_checked=last_checked or date.min,
+        status=status,
+        status_basis=basis,
         source_file=ck.file,
     )
     if measure.valid_from and measure.valid_to and measure.valid_to < measure.valid_from:
         ck.add(mid, "valid_to", "is before valid_from")
+    _check_status(measure, ck)
     return measure
+
+
+def _funding_routes(raw: dict, mid: str, ck: _Checker) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """``funded_by`` items are an entry id (a route the reference confirms) or ``{id: …, certain:
+    false}`` (a route it does not confirm); returns (all ids, the unconfirmed ones)."""
+    items = raw.get("funded_by") or []
+    if not isinstance(items, list):
+        ck.add(mid, "funded_by", "must be a list of entry ids")
+        return (), ()
+    ids: List[str] = []
+    doubt: List[str] = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            ids.append(item)
+        elif (isinstance(item, dict) and isinstance(item.get("id"), str) and set(item) <= {"id", "certain"}
+              and isinstance(item.get("certain", True), bool)):
+            ids.append(item["id"])
+            if not item.get("certain", True):
+                doubt.append(item["id"])
+        else:
+            ck.add(mid, f"funded_by[{i}]", "must be an entry id or {id: <entry id>, certain: false}")
+    return tuple(ids), tuple(doubt)
+
+
+def _check_status(m: Measure, ck: _Checker) -> None:
+    """The declared status agrees with the dates, the replacements and the uncertain notes."""
+    if not m.status:
+        return
+    if m.status == "superseded" and not m.replaced_by:
+        ck.add(m.id, "replaced_by", "status superseded needs 'replaced_by' (what replaced it)")
+    if m.replaced_by and m.status != "superseded":
+        ck.add(m.id, "status.value", f"'{m.status}' with 'replaced_by': an entry that was replaced is superseded")
+    if m.status in ("confirmed", "in_doubt") and m.valid_to and m.valid_to < CHANGE_DAY:
+        ck.add(m.id, "status.value", f"'{m.status}', but valid_to {m.valid_to} is before 2026: it has ended")
+    if m.status == "in_doubt" and not m.uncertain:
+        ck.add(m.id, "uncertain", "status in_doubt needs an uncertain note saying what is not confirmed")
 
 
 def _load_concepts(path: Path, problems: List[Problem]) -> Dict[str, Concept]:
@@ -271,12 +373,15 @@ def _load_concepts(path: Path, problems: List[Problem]) -> Dict[str, Concept]:
             continue
         if cid in out:
             ck.add(cid, "id", "duplicate id")
+        status, basis = ck.status(raw, cid, CONCEPT_STATUSES)
         out[cid] = Concept(
             id=cid,
             title=ck.text(raw, cid, "title") or {},
             text=ck.text(raw, cid, "text") or {},
             sources=ck.sources(raw, cid),
             last_checked=ck.date(raw, cid, "last_checked", required=True) or date.min,
+            status=status,
+            status_basis=basis,
             aliases=tuple(str(a).lower() for a in raw.get("aliases") or []),
             scheme=str(raw["scheme"]) if raw.get("scheme") else None,
         )
@@ -310,6 +415,11 @@ def load_catalog(directory: Path) -> Catalog:
                 if ref not in measures:
                     problems.append(Problem(m.source_file, m.id, field_name,
                                             f"refers to unknown entry '{ref}'"))
+        for ref in m.funded_by_doubt:
+            if ref in measures and measures[ref].status in ("ended", "superseded"):
+                problems.append(Problem(m.source_file, m.id, "funded_by",
+                                        f"'{ref}' has ended: a route through it is past, not uncertain "
+                                        "(drop 'certain: false')"))
     concepts = _load_concepts(directory / CONCEPTS_FILE, problems)
     for c in concepts.values():
         if c.scheme and c.scheme not in measures:

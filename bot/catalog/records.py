@@ -17,6 +17,11 @@ KINDS = (
 FORMS = ("individuell", "kollektiv", "begge")
 DURATIONS = ("kort", "aar", "flerarig")
 ALL = "alle"
+# An entry's status in 2026 (after the 1 January 2026 change), declared in the catalog with the
+# line of the reference it rests on: confirmed (it applies), in_doubt (whether it still applies is
+# not confirmed), ended (it no longer applies), superseded (ended and replaced by ``replaced_by``).
+STATUSES = ("confirmed", "in_doubt", "ended", "superseded")
+ENDED = ("ended", "superseded")
 
 
 def local(text: Optional[Text], lang: str) -> str:
@@ -41,11 +46,17 @@ class Measure:
     apply: Text
     sources: Tuple[str, ...]
     last_checked: date
+    # One of STATUSES, and the reference line it rests on (never defaulted: the catalog declares it).
+    status: str
+    status_basis: str
     short_name: Optional[Text] = None
     abbreviation: Optional[str] = None
     aliases: Tuple[str, ...] = ()
     credits: Optional[int] = None
     funded_by: Tuple[str, ...] = ()
+    # The funding routes (ids in ``funded_by``) the reference does not confirm: «kan kanskje», never
+    # «kan finansieres gjennom».
+    funded_by_doubt: Tuple[str, ...] = ()
     deadlines: Optional[Text] = None
     # What a participant must already have («annen treårig barnefaglig utdanning»), where the sources say.
     requires: Optional[Text] = None
@@ -56,18 +67,33 @@ class Measure:
     # Per uncertain note, the answer parts it concerns (deadlines, apply, funding, who, status); a
     # note without any is shown with every part.
     uncertain_about: Tuple[Tuple[str, ...], ...] = ()
-    # Whether it still applies from 2026 (in its earlier form) is not confirmed: never "gjelder nå".
-    in_doubt: bool = False
     recommend: bool = True
     source_file: str = ""
 
     def title(self, lang: str) -> str:
         return local(self.short_name, lang) or local(self.name, lang)
 
+    @property
+    def in_doubt(self) -> bool:
+        """Whether it still applies from 2026 (in its earlier form) is not confirmed: never "gjelder nå"."""
+        return self.status == "in_doubt"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == "confirmed"
+
+    def has_ended(self, today: date) -> bool:
+        """Declared ended or superseded, or its last day has passed."""
+        return self.status in ENDED or bool(self.valid_to and self.valid_to < today)
+
     def is_current(self, today: date) -> bool:
         if self.valid_from and self.valid_from > today:
             return False
-        return not (self.valid_to and self.valid_to < today)
+        return not self.has_ended(today)
+
+    def route_certain(self, scheme_id: str) -> bool:
+        """Whether the reference confirms the route through ``scheme_id`` (one of ``funded_by``)."""
+        return scheme_id not in self.funded_by_doubt
 
 
 @dataclass(frozen=True)
@@ -77,6 +103,10 @@ class Concept:
     text: Text
     sources: Tuple[str, ...]
     last_checked: date
+    # confirmed, or in_doubt when what it says about 2026 is not all confirmed (the text says so),
+    # with the reference line it rests on.
+    status: str
+    status_basis: str
     aliases: Tuple[str, ...] = ()
     # The scheme a money/apply/deadline question that names only this general word is about
     # («hvor mye penger får vi når en ansatt tar videreutdanning?» → today's videreutdanning scheme).
@@ -98,6 +128,12 @@ class Term:
     # Sentences that describe the value in other words («ungene skal telle og måle mer»): labelled
     # examples for reading by meaning (bot.understanding.semantic).
     examples: Tuple[str, ...] = ()
+    # Roles: the sectors where the role exists (empty: every sector); with ``implies_sector`` the
+    # first of them is the sector the role alone tells («PP-rådgiver» → PP-tjenesten).
+    sectors: Tuple[str, ...] = ()
+    implies_sector: bool = False
+    # Sectors: the neighbouring sector offered when this one has no fitting measure.
+    neighbour: Optional[str] = None
 
 
 @dataclass

@@ -16,7 +16,7 @@ from bot.catalog.records import Catalog, Concept, Measure, Term
 
 FACETS = ("sectors", "roles", "themes", "duration")
 _TEXT_FIELDS = ("name", "short_name", "description", "funding", "apply", "deadlines", "requires")
-_LIST_FIELDS = ("aliases", "funded_by", "replaced_by", "sources")
+_LIST_FIELDS = ("aliases", "funded_by", "funded_by_doubt", "replaced_by", "sources")
 
 
 def content_hash(directory: Path) -> str:
@@ -33,7 +33,8 @@ def _measure_to_row(m: Measure) -> MeasureRow:
     content.update({f: list(getattr(m, f)) for f in _LIST_FIELDS})
     content["abbreviation"] = m.abbreviation
     content["uncertain"] = [dict(u) for u in m.uncertain]
-    content["in_doubt"] = m.in_doubt
+    content["status"] = m.status
+    content["status_basis"] = m.status_basis
     content["uncertain_about"] = [list(a) for a in m.uncertain_about]
     row = MeasureRow(
         id=m.id, kind=m.kind, form=m.form, credits=m.credits, recommend=m.recommend,
@@ -44,6 +45,14 @@ def _measure_to_row(m: Measure) -> MeasureRow:
         for value in getattr(m, facet):
             row.facets.append(MeasureFacetRow(facet=facet, value=value))
     return row
+
+
+def _legacy_status(c: Dict, row: MeasureRow) -> str:
+    """The status of a row written before the catalog declared one (``bot catalog load`` rewrites
+    it): the least certain reading, never «confirmed»."""
+    if c.get("replaced_by"):
+        return "superseded"
+    return "ended" if row.valid_to and row.valid_to < date(2026, 1, 1) else "in_doubt"
 
 
 def _row_to_measure(row: MeasureRow) -> Measure:
@@ -59,8 +68,10 @@ def _row_to_measure(row: MeasureRow) -> Measure:
         funding=c["funding"], apply=c["apply"], deadlines=c.get("deadlines"), requires=c.get("requires"),
         abbreviation=c.get("abbreviation"),
         aliases=tuple(c.get("aliases") or ()), funded_by=tuple(c.get("funded_by") or ()),
+        funded_by_doubt=tuple(c.get("funded_by_doubt") or ()),
+        status=c.get("status") or _legacy_status(c, row), status_basis=c.get("status_basis") or "",
         replaced_by=tuple(c.get("replaced_by") or ()), sources=tuple(c.get("sources") or ()),
-        uncertain=tuple(c.get("uncertain") or ()), in_doubt=bool(c.get("in_doubt")),
+        uncertain=tuple(c.get("uncertain") or ()),
         uncertain_about=tuple(tuple(a) for a in c.get("uncertain_about") or ()),
         sectors=tuple(sorted(facets["sectors"])), roles=tuple(sorted(facets["roles"])),
         themes=tuple(sorted(facets["themes"])), duration=tuple(sorted(facets["duration"])),
@@ -76,7 +87,8 @@ def write_catalog(engine: Engine, catalog: Catalog, digest: str) -> None:
         s.add_all(
             ConceptRow(id=c.id, last_checked=c.last_checked, content={
                 "title": c.title, "text": c.text, "sources": list(c.sources),
-                "aliases": list(c.aliases), "scheme": c.scheme})
+                "aliases": list(c.aliases), "scheme": c.scheme,
+                "status": c.status, "status_basis": c.status_basis})
             for c in catalog.concepts.values()
         )
         for group, terms in catalog.terms.items():
@@ -84,7 +96,8 @@ def write_catalog(engine: Engine, catalog: Catalog, digest: str) -> None:
                 TermRow(group=group, id=t.id, position=i, content={
                     "label": t.label, "synonyms": list(t.synonyms),
                     "answer_synonyms": list(t.answer_synonyms), "short": t.short,
-                    "examples": list(t.examples)})
+                    "examples": list(t.examples), "sectors": list(t.sectors),
+                    "implies_sector": t.implies_sector, "neighbour": t.neighbour})
                 for i, t in enumerate(terms)
             )
         s.add(MetaRow(key="content_hash", value=digest))
@@ -132,7 +145,9 @@ class CatalogStore:
             return [
                 Concept(id=r.id, title=r.content["title"], text=r.content["text"],
                         sources=tuple(r.content["sources"]), last_checked=r.last_checked,
-                        aliases=tuple(r.content.get("aliases") or ()), scheme=r.content.get("scheme"))
+                        aliases=tuple(r.content.get("aliases") or ()), scheme=r.content.get("scheme"),
+                        status=r.content.get("status") or "in_doubt",
+                        status_basis=r.content.get("status_basis") or "")
                 for r in rows
             ]
 
@@ -144,5 +159,6 @@ class CatalogStore:
                 out.setdefault(r.group, []).append(
                     Term(r.group, r.id, r.content["label"], tuple(r.content["synonyms"]),
                          tuple(r.content.get("answer_synonyms") or ()), r.content.get("short"),
-                         tuple(r.content.get("examples") or ())))
+                         tuple(r.content.get("examples") or ()), tuple(r.content.get("sectors") or ()),
+                         bool(r.content.get("implies_sector")), r.content.get("neighbour")))
             return out

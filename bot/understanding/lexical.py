@@ -13,17 +13,33 @@ SLOT_GROUP = {"sector": "sectors", "role": "roles", "theme": "themes", "audience
               "anchoring": "anchoring", "duration": "duration"}
 FORM_SLOTS = ("sector", "theme", "audience", "role", "anchoring", "duration")
 
-# A role that only exists in one sector tells us the sector.
-SECTOR_OF_ROLE = {"barnehagelaerer": "barnehage", "pp_radgiver": "ppt", "instruktor": "fagopplaering",
-                  "yrkesfaglaerer": "videregaende"}
-# Roles that do not exist in a sector (a correction of the sector resets them).
-ROLE_SECTORS = {
-    "barnehagelaerer": {"barnehage"},
-    "laerer": {"grunnskole", "videregaende", "sfo", "ppt"},
-    "yrkesfaglaerer": {"videregaende", "fagopplaering"},
-    "pp_radgiver": {"ppt"},
-    "instruktor": {"fagopplaering", "videregaende"},
-}
+
+
+class SectorLinks:
+    """What the vocabulary says about roles and sectors (data/catalog/vocabulary.yml): the sector a
+    role alone tells, the sectors where a role exists, and a sector's neighbour."""
+
+    def __init__(self, terms: Dict[str, List[Term]]):
+        roles = terms.get("roles", [])
+        self._implied = {t.id: t.sectors[0] for t in roles if t.implies_sector and t.sectors}
+        self._where = {t.id: set(t.sectors) for t in roles if t.sectors}
+        self._neighbour: Dict[str, str] = {t.id: t.neighbour for t in terms.get("sectors", []) if t.neighbour}
+
+    def implied_sector(self, role: Optional[str]) -> Optional[str]:
+        """«PP-rådgiver» → ppt; None for a role found in several sectors."""
+        return self._implied.get(role or "")
+
+    def fits(self, role: Optional[str], sector: Optional[str]) -> bool:
+        """False only for a role that does not exist in the sector (a barnehagelærer in SFO)."""
+        if not role or not sector or role not in self._where:
+            return True
+        return sector in self._where[role]
+
+    @property
+    def neighbours(self) -> Dict[str, str]:
+        """sector → the neighbouring sector offered when it has no fitting measure."""
+        return dict(self._neighbour)
+
 
 ORDINALS = {
     "første": 1, "fyrste": 1, "først": 1, "en": 1, "ein": 1, "ett": 1, "eitt": 1,
@@ -56,6 +72,7 @@ class SlotParser:
                 entries += [(slot, term.id, p) for p in phrases if p]
             entries_of[slot] = entries
             self._matchers[slot] = VocabularyMatcher(entries)
+        self.links = SectorLinks(terms)
         # Sectors and roles in one matcher, so the longer name wins: «barnehageeier» is the eier.
         self._who = VocabularyMatcher(entries_of["sector"] + entries_of["role"])
         self._acts = VocabularyMatcher([("act", term.id, p) for term in terms.get("acts", [])
@@ -105,12 +122,6 @@ class SlotParser:
         """The sector and role ids that ``text`` names (catalog text: "lærere og barnehageeier"); like
         every match, one right after a negation ("ikke SFO") is left out."""
         return {m.value for m in match_text(self._who, text or "")}
-
-
-def roles_fit_sector(role: Optional[str], sector: Optional[str]) -> bool:
-    if not role or not sector or role not in ROLE_SECTORS:
-        return True
-    return sector in ROLE_SECTORS[role]
 
 
 def parse_number(text: str) -> Optional[int]:

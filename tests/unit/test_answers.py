@@ -112,3 +112,82 @@ def test_an_ended_scheme_offers_what_replaced_it_as_buttons(catalog):
     payloads = [b["payload"] for b in reply.buttons]
     assert payloads and all(p.startswith('/ask_measure{"measure": "') for p in payloads)
     assert any(r in p for r in rekomp.replaced_by for p in payloads)
+
+
+# --- answers follow the declared status ----------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_only_confirmed_entries_are_answered_as_current(catalog, lang):
+    current = "Dette gjelder nå" if lang == "nb" else "Dette gjeld no"
+    for m in catalog.measures.values():
+        text = field_reply("status", [m], catalog.measures, lang, TODAY).text
+        said_current = current in text
+        assert said_current == (m.confirmed and m.is_current(TODAY)), f"{m.id} ({m.status}):\n{text}"
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_a_route_is_printed_as_certain_only_when_confirmed(catalog, lang):
+    from bot.answers import funding_routes
+
+    certain_head = "Kan finansieres gjennom:" if lang == "nb" else "Kan finansierast gjennom:"
+    for m in catalog.measures.values():
+        certain, doubtful, past = funding_routes(m, catalog.measures, TODAY)
+        text = field_reply("funding", [m], catalog.measures, lang, TODAY).text
+        line = next((x for x in text.split("\n") if x.startswith(certain_head)), "")
+        for r in doubtful + past:
+            assert r.title(lang) not in line, f"{m.id}: {r.id} printed as a certain route:\n{text}"
+        for r in certain:
+            assert r.confirmed and m.route_certain(r.id) and r.title(lang) in line, m.id
+
+
+def test_hospitering_and_y2_are_not_funded_through_the_vgo_scheme_as_fact(catalog):
+    vgo = catalog.measures["kollektiv-videregaende"].title("nb")
+    for mid in ("hospitering", "yrkesfaglaerer-2"):
+        text = measure_details(catalog.measures[mid], catalog.measures, "nb", TODAY).text
+        assert f"Kan finansieres gjennom: {vgo}" not in text
+        assert f"Mulig finansiering, ikke bekreftet: {vgo}" in text, text
+        assert "Tidligere finansiert gjennom:" in text  # the 2019–2025 scheme
+
+
+@pytest.mark.parametrize("lang, right", [("nb", "ingen individuell rett"), ("nn", "inga individuell rett")])
+def test_the_money_answer_of_the_2026_scheme_says_the_owner_prioritises(catalog, lang, right):
+    for mid in ("videreutdanning-tilskudd-2026", "videreutdanning-fagarbeidere-2026"):
+        text = field_reply("funding", [catalog.measures[mid]], catalog.measures, lang, TODAY).text
+        assert right in text, text
+
+
+@pytest.mark.parametrize("mid", ["veilederutdanning", "profesjonsfaglig-digital-kompetanse",
+                                 "samisk-videreutdanning", "videreutdanning-yrkesfaglaerere"])
+def test_2026_funding_through_the_25_percent_scheme_is_not_stated_as_fact(catalog, mid):
+    m = catalog.measures[mid]
+    text = field_reply("funding", [m], catalog.measures, "nb", TODAY).text
+    assert "ikke bekreftet" in text and "Kan finansieres gjennom: Ny videreutdanningsordning" not in text, text
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_packages_never_promise_the_2026_collective_schemes(catalog, lang):
+    promise = ("og kan inngå i tiltak i de kollektive ordningene fra 2026" if lang == "nb"
+               else "og kan inngå i tiltak i dei kollektive ordningane frå 2026")
+    for m in catalog.measures.values():
+        if m.kind == "kompetansepakke":
+            text = measure_details(m, catalog.measures, lang, TODAY).text
+            assert promise not in text, m.id
+            assert "Kan finansieres gjennom: Kollektiv" not in text, m.id
+    for c in catalog.concepts.values():
+        assert promise not in c.text[lang], c.id
+
+
+def test_an_ended_entry_without_an_end_date_says_it_has_ended(catalog):
+    m = catalog.measures["innovasjonsordningen"]
+    assert m.valid_to is None and not m.is_current(TODAY)
+    for lang, marker in (("nb", "tidligere ordning"), ("nn", "tidlegare ordning")):
+        for text in (measure_details(m, catalog.measures, lang, TODAY).text,
+                     field_reply("status", [m], catalog.measures, lang, TODAY).text):
+            assert marker in text and "None" not in text, text
+
+
+def test_a_who_answer_carries_the_money_caveats_it_shows(catalog):
+    """A who-answer shows the funding text, so the notes about funding come with it."""
+    m = catalog.measures["videreutdanning-tilskudd-2026"]
+    text = field_reply("who", [m], catalog.measures, "nb", TODAY).text
+    assert "Finansiering:" in text and "har bare én kilde (PBL)" in text, text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.recommend import Criteria, evaluate, rank, recommend
+from bot.understanding import SectorLinks
 from tests.conftest import TODAY
 
 
@@ -54,9 +55,10 @@ def test_explanations_name_met_and_unmet_criteria(measures):
     assert s.unmet == ("duration",)
 
 
-def test_no_full_match_names_the_blocking_criterion_and_a_relax_path(measures):
+def test_no_full_match_names_the_blocking_criterion_and_a_relax_path(measures, catalog):
     c = Criteria(sector="sfo", theme="samisk", audience="alle", anchoring="ikke", duration="kort")
-    rec = recommend(measures, c, TODAY)
+    neighbours = SectorLinks(catalog.terms).neighbours
+    rec = recommend(measures, c, TODAY, neighbours=neighbours)
     assert rec.full_matches == 0
     assert rec.blocking in ("duration", "theme", "role", "form")
     # The blocker named is what most of the shown suggestions miss (here: the duration).
@@ -66,6 +68,7 @@ def test_no_full_match_names_the_blocking_criterion_and_a_relax_path(measures):
     assert rec.relax, "a relax option must be offered"
     for option in rec.relax:
         assert recommend(measures, c.replace(**option), TODAY).full_matches >= 1
+        assert option.get("sector") in (None, neighbours["sfo"])  # a sector only to its neighbour
     assert "anchor_first" in rec.advice and "over_time" in rec.advice
 
 
@@ -100,6 +103,7 @@ def test_show_more_pages_without_repeats(measures):
 
 def test_every_sector_theme_and_audience_has_suggestions_or_a_relax_path(catalog, measures):
     themes = [t.id for t in catalog.terms["themes"]]
+    neighbours = SectorLinks(catalog.terms).neighbours
     for sector in ("barnehage", "grunnskole", "sfo", "videregaende", "ppt", "fagopplaering"):
         for theme in themes:
             for audience, role in (("alle", None), ("individ", "laerer"), ("individ", "assistent"),
@@ -107,7 +111,7 @@ def test_every_sector_theme_and_audience_has_suggestions_or_a_relax_path(catalog
                 for duration in ("kort", "aar", "flerarig"):
                     c = Criteria(sector=sector, theme=theme, audience=audience, role=role,
                                  anchoring="delvis", duration=duration)
-                    rec = recommend(measures, c, TODAY)
+                    rec = recommend(measures, c, TODAY, neighbours=neighbours)
                     assert rec.suggestions, c
                     if theme == "kvalifisering" and not rec.full_matches and not rec.relax:
                         # Formal qualification of that role in that sector is in no catalog entry, and

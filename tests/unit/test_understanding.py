@@ -12,7 +12,6 @@ from bot.understanding import (
     find_measures,
     measure_matcher,
     parse_number,
-    roles_fit_sector,
 )
 from kvnlu.language import detect_language
 from kvnlu.matcher import (
@@ -85,10 +84,15 @@ def test_validation_rejects_unknown_values(parser):
     assert not parser.is_valid("sector", {"x": 1})
 
 
-def test_role_sector_compatibility():
-    assert roles_fit_sector("barnehagelaerer", "barnehage")
-    assert not roles_fit_sector("barnehagelaerer", "sfo")
-    assert roles_fit_sector("assistent", "sfo")
+def test_role_sector_links_come_from_the_vocabulary(parser):
+    links = parser.links
+    assert links.fits("barnehagelaerer", "barnehage")
+    assert not links.fits("barnehagelaerer", "sfo")
+    assert links.fits("assistent", "sfo")
+    assert links.implied_sector("pp_radgiver") == "ppt"
+    assert links.implied_sector("instruktor") == "fagopplaering"
+    assert links.implied_sector("laerer") is None
+    assert links.neighbours["sfo"] == "grunnskole" and "barnehage" not in links.neighbours
 
 
 @pytest.mark.parametrize("text,n", [("fortell mer om 2", 2), ("mer om nummer 3", 3),
