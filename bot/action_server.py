@@ -13,7 +13,9 @@ from typing import List, Optional
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    os.environ["SANIC_HOST"] = os.environ.get("ACTION_SERVER_HOST", "127.0.0.1")
+    from bot.settings import get_settings
+
+    os.environ["SANIC_HOST"] = get_settings().action_server_host
     from kvchannels.privacy import install_log_masking
 
     install_log_masking()

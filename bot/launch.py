@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional
 from urllib.parse import urlparse
 
-from bot.settings import ROOT
+from bot.settings import ROOT, SettingError, get_settings
 
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 MODEL = ROOT / "models" / "kv.tar.gz"
@@ -51,7 +51,7 @@ def tracker_store_yaml(url: Optional[str], sqlite_path: Path, env: Optional[Mapp
 
 
 def db_timeout(env: Optional[Mapping[str, str]] = None) -> float:
-    return float((os.environ if env is None else env).get("DB_TIMEOUT_SECONDS", "5"))
+    return get_settings(env).db_timeout_seconds
 
 
 def lock_store_yaml(url: Optional[str], env: Optional[Mapping[str, str]] = None) -> str:
@@ -64,7 +64,7 @@ def lock_store_yaml(url: Optional[str], env: Optional[Mapping[str, str]] = None)
     lines = ["lock_store:", "  type: kvchannels.locks.AtomicRedisLockStore",
              f"  url: {u.hostname or '127.0.0.1'}",
              f"  port: {u.port or 6379}", f"  db: {db}",
-             f"  key_prefix: {(os.environ if env is None else env).get('REDIS_KEY_PREFIX', 'kv')}",
+             f"  key_prefix: {get_settings(env).redis_key_prefix}",
              "  socket_timeout: 5"]
     if u.password:
         lines.append(f"  password: {u.password}")
@@ -149,7 +149,7 @@ class Servers:
             raise
         return self
 
-    def start_actions(self, timeout: float = 60) -> None:
+    def start_actions(self, timeout: float = 180) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = self.workdir / "actions.log"
         self.action = subprocess.Popen(
@@ -161,10 +161,11 @@ class Servers:
     def start_rasa(self, timeout: float = 180) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         env = self._env()
+        settings = get_settings(env)
         endpoints = write_endpoints(
             self.workdir / "endpoints.yml",
-            env.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{self.action_port}/webhook",
-            env.get("TRACKER_STORE_URL"), self.workdir / "tracker.db", env.get("REDIS_URL"), env)
+            settings.action_endpoint_url or f"http://127.0.0.1:{self.action_port}/webhook",
+            settings.tracker_store_url, self.workdir / "tracker.db", settings.redis_url, env)
         log = self.workdir / "rasa.log"
         cmd = [str(RASA_BIN), "run", "-m", str(MODEL), "--endpoints", str(endpoints),
                "--credentials", str(ROOT / "credentials.yml"), "-p", str(self.rasa_port),
@@ -253,15 +254,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Start Kompetanseveilederen on loopback.")
-    parser.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8000)))
-    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
-    parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    try:
+        settings = get_settings()
+    except SettingError as exc:
+        raise SystemExit(str(exc)) from None
+    parser.add_argument("--web-port", type=int, default=settings.web_port)
+    parser.add_argument("--rasa-port", type=int, default=settings.rasa_port)
+    parser.add_argument("--action-port", type=int, default=settings.action_port)
     args = parser.parse_args()
     origin = f"http://127.0.0.1:{args.web_port}"
     servers = Servers(action_port=args.action_port, rasa_port=args.rasa_port,
-                      cors=os.environ.get("CORS_ORIGINS", f"{origin} http://localhost:{args.web_port}"),
-                      api_token=os.environ.get("RASA_API_TOKEN") or None,
-                      rasa_workers=int(os.environ.get("RASA_WORKERS", "1")))
+                      cors=settings.cors_origins or f"{origin} http://localhost:{args.web_port}",
+                      api_token=settings.rasa_api_token, rasa_workers=settings.rasa_workers)
     print("Starter action-server og Rasa (første oppstart tar opptil et par minutter) ...", flush=True)
     servers.start()
     httpd = serve_web(args.web_port, rasa_url=servers.rasa_url)

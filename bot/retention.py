@@ -11,7 +11,6 @@ Used by `python -m bot conversations purge|delete`; feedback rows are handled in
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import Optional
@@ -50,16 +49,12 @@ def cutoff_timestamp(older_than_days: int, now: Optional[float] = None) -> float
 
 def retention_days() -> int:
     """RETENTION_DAYS from the environment, else 90."""
-    raw = os.environ.get("RETENTION_DAYS", "").strip()
-    try:
-        return int(raw) if raw else DEFAULT_RETENTION_DAYS
-    except ValueError:
-        raise ValueError(f"RETENTION_DAYS must be a whole number of days, got {raw!r}") from None
+    return get_settings().retention_days
 
 
 def tracker_engine(url: Optional[str] = None) -> Engine:
     """The tracker store database: `url`, else TRACKER_STORE_URL, else Rasa's local SQLite file."""
-    url = url or os.environ.get("TRACKER_STORE_URL")
+    url = url or get_settings().tracker_store_url
     if not url:
         TRACKER_SQLITE.parent.mkdir(parents=True, exist_ok=True)  # before the first `make run`
         url = f"sqlite:///{TRACKER_SQLITE}"

@@ -33,7 +33,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-import os
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
@@ -42,14 +41,15 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered
 from rasa.shared.exceptions import RasaException
 
+from bot.settings import get_settings
 from kvchannels.inputs import check_payload, clean_text, is_delete_request
 from kvchannels.privacy import install_log_masking, mask_pii
 from kvnlu.language import detect_language
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = int(os.environ.get("KV_MAX_MESSAGE_CHARS", "1000"))
-ACTION_TIMEOUT_SECONDS = float(os.environ.get("KV_ACTION_TIMEOUT_SECONDS", "10"))
+MAX_MESSAGE_CHARS = get_settings().max_message_chars
+ACTION_TIMEOUT_SECONDS = get_settings().action_timeout_seconds
 HEALTH_TIMEOUT_SECONDS = 2.0
 # Entities only buttons and the widget send, not NLU ('/greet{"language": "nn"}' on nynorsk pages).
 PAYLOAD_ONLY_ENTITIES = frozenset({"language"})
@@ -221,7 +221,7 @@ class Guard:
             events = await delete_conversation(agent, sender)
         except Exception as exc:  # noqa: BLE001
             logger.error("Deleting a conversation failed: %s", exc)
-            days = os.environ.get("RETENTION_DAYS", "90")
+            days = get_settings().retention_days
             await out.send_text_message(sender, say("delete_failed", lang, days=days))
             return
         logger.info("Deleted a conversation on the user's request (%d events).", events)
