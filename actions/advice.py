@@ -30,11 +30,9 @@ from bot.recommend import Criteria, recommend, themes_for
 from bot.texts import join_and, t
 from bot.understanding import (
     FORM_SLOTS,
-    SECTOR_OF_ROLE,
     SLOT_GROUP,
     find_measures,
     parse_number,
-    roles_fit_sector,
 )
 from kvnlu.questions import is_question, question_cues
 
@@ -177,6 +175,11 @@ class ValidateAdvisorForm(FormValidationAction):
         if guess and (intent == "affirm" or re.match(r"^\W*(ja|jo|jepp|stemmer|riktig|korrekt|det stemmer)\b", text, re.I)):
             return {slot: guess, "guess": None, "failed_attempts": 0}
         digression = intent in DIGRESSIONS and confidence >= 0.6
+        named_theme = self._theme_of_named_measure(text, v) if slot == "theme" else None
+        if named_theme:
+            # «har hørt om læringsmiljøprosjektet, kan vi være med der?»: the measure's theme (a
+            # question about it is still answered by the rules).
+            return {slot: named_theme, "guess": None, "failed_attempts": 0}
         value = v.parser.parse(slot, text, intent)
         new_entities = [e for e in latest_entities(tracker) if e.get("entity") in FORM_SLOTS]
         if not value and (act == "vis_forslag" or (intent in ("request_measures", "show_more") and confidence >= 0.5
@@ -248,26 +251,49 @@ class ValidateAdvisorForm(FormValidationAction):
         return {slot: value, "read_by_meaning": value} if slot == "theme" else {slot: value}
 
     @staticmethod
+    def _theme_of_named_measure(text: str, v: CatalogView) -> Optional[str]:
+        """The theme of a measure the answer names, when it has exactly one theme of its own."""
+        for mid in find_measures(text, v.measure_names):
+            themes = [th for th in v.by_id[mid].themes if th != "alle"] if mid in v.by_id else []
+            if len(themes) == 1 and v.parser.is_valid("theme", themes[0]):
+                return themes[0]
+        return None
+
+    @staticmethod
     def _answer_to_another_question(slot: str, text: str, v: CatalogView, dispatcher: CollectingDispatcher,
                                     tracker: Tracker) -> Dict[Text, Any]:
         """«Det gjeld heile personalgruppa, 14 tilsette» asked what the need is about answers who it
-        is for: note that answer instead of refusing it; the open question comes again. Anchoring is
-        left out: its answers («nei», «ja») say too little out of context."""
-        for other in OTHER_ANSWER_SLOTS:
-            if other == slot or tracker.get_slot(other):
-                continue
+        is for: note that answer instead of refusing it; the open question comes again. Anchoring
+        counts only in a longer answer («politikerne har vedtatt at dette skal prioriteres»): a bare
+        «nei» or «ja» says too little out of context. Names first, then meaning (read strictly, as
+        anything said in passing)."""
+        long_answer = len(text.split()) >= IN_PASSING_MIN_WORDS
+        order = OTHER_ANSWER_SLOTS[:3] + (("anchoring",) if long_answer else ()) + OTHER_ANSWER_SLOTS[3:]
+        empty = [o for o in order if o != slot and not tracker.get_slot(o)]
+        found: Dict[Text, Any] = {}
+        for other in empty:
             value = v.parser.parse(other, text)
             if value:
-                label = v.labels.short(SLOT_GROUP[other], value, language(tracker))
-                dispatcher.utter_message(text=t("noted_other", language(tracker), values=label))
-                return {other: value}
-        return {}
+                found = {other: value}
+                break
+        if not found and long_answer:
+            readable = [o for o in empty if QUESTIONS[o].semantic]
+            for other, r in reading.read(text, readable).items():
+                value, _ = reading.decide(r, asked=False)
+                if value:
+                    found = {other: value, **({"read_by_meaning": value} if other == "theme" else {})}
+                    break
+        if found:
+            other = next(iter(found))
+            label = v.labels.short(SLOT_GROUP[other], found[other], language(tracker))
+            dispatcher.utter_message(text=t("noted_other", language(tracker), values=label))
+        return found
 
     async def extract_sector(self, dispatcher, tracker, domain):
         out = self._extract("sector", dispatcher, tracker)
-        role = tracker.slots.get("role")
-        if not out.get("sector") and not tracker.slots.get("sector") and role in SECTOR_OF_ROLE:
-            out["sector"] = SECTOR_OF_ROLE[role]
+        implied = view().parser.links.implied_sector(tracker.slots.get("role"))
+        if not out.get("sector") and not tracker.slots.get("sector") and implied:
+            out["sector"] = implied
         return out
 
     async def extract_theme(self, dispatcher, tracker, domain):
@@ -334,17 +360,22 @@ class ValidateAdvisorForm(FormValidationAction):
         if self._in_passing(tracker, "sector"):
             return {"sector": _previous_value(tracker, "sector")}
         role = tracker.slots.get("role")
-        if known(role) and not roles_fit_sector(role, value) and not _previous_value(tracker, "sector"):
+        fits = view().parser.links.fits
+        if known(role) and not fits(role, value) and not _previous_value(tracker, "sector"):
             # «rådgjevar i fagopplæringa … lærebedrifter … skulane» with an instruktør: of the places
             # named, the one the user's role belongs to.
             fitting = [str(e.get("value")) for e in latest_entities(tracker)
-                       if e.get("entity") == "sector" and roles_fit_sector(role, str(e.get("value")))]
+                       if e.get("entity") == "sector" and fits(role, str(e.get("value")))]
             if fitting:
                 value = fitting[0]
         out = self._validate("sector", value, dispatcher, tracker)
-        if known(out.get("sector")) and known(role) and not roles_fit_sector(role, out["sector"]):
-            out["role"] = None
-            dispatcher.utter_message(text=t("role_reset", language(tracker)))
+        if known(out.get("sector")) and known(role) and not fits(role, out["sector"]):
+            # «spesialpedagog i barnehage, barnehagelærer i bunn»: of the roles named, the one
+            # that exists in the sector; none → the role is dropped, and the reply says so.
+            other = _fitting_role(tracker, out["sector"], fits)
+            out["role"] = other
+            if not other:
+                dispatcher.utter_message(text=t("role_reset", language(tracker)))
         return out
 
     async def validate_theme(self, value, dispatcher, tracker, domain):
@@ -356,11 +387,18 @@ class ValidateAdvisorForm(FormValidationAction):
     async def validate_role(self, value, dispatcher, tracker, domain):
         if self._in_passing(tracker, "role"):
             return {"role": _previous_value(tracker, "role")}
+        sector, fits = tracker.slots.get("sector"), view().parser.links.fits
+        if known(value) and known(sector) and not fits(value, sector):
+            if tracker.slots.get("role") != value:  # validate_sector has already chosen (and said so)
+                return {"role": tracker.slots.get("role")}
+            value = _fitting_role(tracker, sector, fits)
+            if not value:
+                dispatcher.utter_message(text=t("role_reset", language(tracker)))
+                return {"role": None}
         out = self._validate("role", value, dispatcher, tracker)
-        role = out.get("role")
-        sector = tracker.slots.get("sector")
-        if role in SECTOR_OF_ROLE and not known(sector):
-            out["sector"] = SECTOR_OF_ROLE[role]
+        implied = view().parser.links.implied_sector(out.get("role"))
+        if implied and not known(tracker.slots.get("sector")):
+            out["sector"] = implied
         return out
 
     async def validate_anchoring(self, value, dispatcher, tracker, domain):
@@ -495,6 +533,13 @@ def read_first_message(tracker: Tracker, values: Dict[str, Any]) -> Dict[str, An
     return out
 
 
+def _fitting_role(tracker: Tracker, sector: str, fits) -> Optional[str]:
+    """The first role the latest message names that exists in ``sector``."""
+    return next((str(e.get("value")) for e in latest_entities(tracker)
+                 if e.get("entity") == "role" and view().parser.is_valid("role", e.get("value"))
+                 and fits(str(e.get("value")), sector)), None)
+
+
 class ActionStartAdvice(CatalogAction):
     """Greets the request, resets a finished earlier run, and reads what the message already says;
     the form then asks only for where or what if one is missing."""
@@ -519,19 +564,27 @@ class ActionStartAdvice(CatalogAction):
             # «nei forresten, vi vil heller ha noe over et helt barnehageår» after results changes one
             # answer: keep the others; the form confirms the change and suggests again.
             return [SlotSet("suggest_offset", 0), SlotSet("measure", None), SlotSet("failed_attempts", 0)]
+        read: Optional[Dict[str, Any]] = None
         if tracker.get_slot("suggested"):
-            # A new request after results: keep where the user works (sector, role) and only
-            # what this message says of the rest.
-            for s in FORM_SLOTS:
-                if s not in mentioned and values[s] is not None and s not in ("sector", "role"):
-                    events.append(SlotSet(s, None))
-                    values[s] = None
+            # A new request after results: keep where the user works (sector, role) and only what
+            # this message says of the rest – unless it names no new need («noe vi kan gjøre på
+            # avdelingsmøtene»): then it refines the same need and every answer stays.
+            fresh = {s: (values[s] if s in mentioned or s in ("sector", "role") else None) for s in FORM_SLOTS}
+            read = read_first_message(tracker, fresh)
+            new_theme = fresh["theme"] or read.get("theme")
+            if new_theme or not known(values["theme"]):
+                events += [SlotSet(s, None) for s in FORM_SLOTS if fresh[s] is None and values[s] is not None]
+                values = fresh
+            else:
+                read = {k: val for k, val in read.items() if k in values and values[k] is None}
             events += [SlotSet("suggested", None), SlotSet("suggest_offset", 0), SlotSet("measure", None),
                        SlotSet("shown_for", None), SlotSet("asked", None)]
-        if not known(values["sector"]) and values["role"] in SECTOR_OF_ROLE:
-            values["sector"] = SECTOR_OF_ROLE[values["role"]]
+        implied = v.parser.links.implied_sector(values["role"])
+        if not known(values["sector"]) and implied:
+            values["sector"] = implied
             events.append(SlotSet("sector", values["sector"]))
-        read = read_first_message(tracker, values)
+        if read is None:
+            read = read_first_message(tracker, values)
         events += [SlotSet(k, val) for k, val in read.items()]
         values.update({k: val for k, val in read.items() if k in values})
         if next_question(values, None) is None:
@@ -558,7 +611,9 @@ def criteria_from(tracker: Tracker) -> Criteria:
 
 
 def _recommendation(c: Criteria, offset: int = 0):
-    return recommend(view().measures, c, today(), limit=SUGGESTION_LIMIT, offset=offset)
+    v = view()
+    return recommend(v.measures, c, today(), limit=SUGGESTION_LIMIT, offset=offset,
+                     neighbours=v.parser.links.neighbours)
 
 
 def _is_refinement(tracker: Tracker) -> bool:
@@ -637,8 +692,9 @@ def answer_need(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
         name, value = e.get("entity"), str(e.get("value"))
         if name in FORM_SLOTS and v.parser.is_valid(name, value):
             entities.setdefault(name, value)
-    if "sector" not in entities and entities.get("role") in SECTOR_OF_ROLE:
-        entities["sector"] = SECTOR_OF_ROLE[entities["role"]]
+    implied = v.parser.links.implied_sector(entities.get("role"))
+    if "sector" not in entities and implied:
+        entities["sector"] = implied
     text = latest_text(tracker)
     if tracker.active_loop_name or ("sector" not in entities and len(text.split()) < 6):
         return None  # «hva er vurdering?» asks for a concept; a need is described at more length

@@ -5,7 +5,8 @@ Python 3.10) and the application (Python 3.12) use the same matcher.
 
 A phrase matches a run of tokens when every token equals the phrase's word
 exactly, by lemma, by a small edit distance (typos), or -- for the last word --
-as the first part of a compound ("språkarbeidet" starts with "språk").
+as the first part of a compound ("språkarbeidet" starts with "språk"); a single-word phrase of
+eight letters or more also matches as the last part ("naturbarnehage" is a barnehage).
 Overlaps are resolved by preferring the longest, then the most exact match.
 """
 
@@ -25,6 +26,7 @@ NEGATIONS = frozenset({"ikke", "ikkje", "ikkj", "ikk"})
 # Small words allowed between a negation and what it negates: "ikke på skolen".
 NEGATION_GAP = frozenset({"i", "på", "for", "om", "til", "den", "det", "de", "dei", "med", "hos", "en", "ei", "et", "ein", "eit"})
 MIN_COMPOUND_PREFIX = 5
+MIN_COMPOUND_HEAD, MIN_COMPOUND_MODIFIER = 8, 3
 
 
 def normalize(text: str) -> str:
@@ -165,6 +167,12 @@ class VocabularyMatcher:
             head = text[:cut]
             if head in self._by_first and head not in out:
                 out[head] = COMPOUND
+        # The head of a compound is its last part: a «naturbarnehage» is a barnehage. Only long
+        # heads after a real first part (a «fagskole» is not a skole: «skole» is too short).
+        for cut in range(MIN_COMPOUND_MODIFIER, len(text) - MIN_COMPOUND_HEAD + 1):
+            tail = text[cut:]
+            if tail in self._by_first and tail not in out:
+                out[tail] = COMPOUND
         result = sorted(out.items(), key=lambda kv: -kv[1])
         if len(self._cache) < 20000:
             self._cache[key] = result

@@ -25,12 +25,13 @@ from tests.trials.runner import (
 
 pytestmark = pytest.mark.servers
 
-# Pass-rate floors per set, a few items below what was measured on 2026-12-07 (advisor_dev 40/44,
-# advisor_blind 14/18, knowledge_dev 53/106, knowledge_blind 20/36; before the answer-first
-# advisor 6/44, 4/18, 39/106, 15/36). Raise them as the figures rise; never lower them to pass.
+# Pass-rate floors per set, a few items below what was measured (2026-12-07, stop 12: advisor_dev
+# 40/44, advisor_blind 14/18, knowledge_dev 53/106, knowledge_blind 20/36; before the answer-first
+# advisor 6/44, 4/18, 39/106, 15/36. Stop 13: advisor_fresh_blind, written for it, 24/30). Raise them as the figures rise; never lower them to pass.
 FLOORS = {
     "advisor_dev": 0.85,
     "advisor_blind": 0.70,
+    "advisor_fresh_blind": 0.73,
     "knowledge_dev": 0.45,
     "knowledge_blind": 0.50,
 }

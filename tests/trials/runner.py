@@ -11,7 +11,7 @@ Importable (tests/e2e/test_trials.py, bench/trials.py); stdlib + requests + pyya
     items = load_knowledge([TRIALS_DIR / "knowledge_dev_a.yml", TRIALS_DIR / "knowledge_dev_b.yml"])
     summary = summarize_knowledge(run_knowledge(items, rasa_url), name="knowledge_dev")
 
-The sets (SETS): advisor_dev, advisor_blind (guided conversations: does the user get a fitting
+The sets (SETS): advisor_dev, advisor_blind, advisor_fresh_blind (guided conversations: does the user get a fitting
 suggestion?) and knowledge_dev (knowledge_dev_a + _b), knowledge_blind (questions: is the last answer
 right?). A missing file is skipped with a message.
 
@@ -65,6 +65,7 @@ MIN_BLIND_GROUP = 3  # a blind set's rate by kind pools kinds with fewer items
 SETS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     "advisor_dev": ("advisor", ("advisor_dev.yml",)),
     "advisor_blind": ("advisor", ("advisor_blind.yml",)),
+    "advisor_fresh_blind": ("advisor", ("advisor_fresh_blind.yml",)),
     "knowledge_dev": ("knowledge", ("knowledge_dev_a.yml", "knowledge_dev_b.yml")),
     "knowledge_blind": ("knowledge", ("knowledge_blind.yml",)),
 }
