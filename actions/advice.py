@@ -572,7 +572,7 @@ class ActionStartAdvice(CatalogAction):
             fresh = {s: (values[s] if s in mentioned or s in ("sector", "role") else None) for s in FORM_SLOTS}
             read = read_first_message(tracker, fresh)
             new_theme = fresh["theme"] or read.get("theme")
-            if new_theme or not known(values["theme"]):
+            if new_theme or values["theme"] is None:  # (a theme given up on stays given up on)
                 events += [SlotSet(s, None) for s in FORM_SLOTS if fresh[s] is None and values[s] is not None]
                 values = fresh
             else:

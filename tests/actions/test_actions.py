@@ -410,6 +410,14 @@ def test_a_new_request_after_results_forgets_old_answers_but_not_the_workplace()
     assert SlotSet("suggested", None) in events
 
 
+def test_a_theme_given_up_on_is_not_asked_again_by_a_request_after_results():
+    t = tracker("og fagarbeidarane våre, kan dei få vidareutdanning gjennom det same?", intent="request_measures",
+                slots={"sector": "barnehage", "theme": "ukjent", "role": "eier", "suggested": ["a", "b"],
+                       "language": "nn"}, entities=[{"entity": "role", "value": "fagarbeider"}])
+    _, events = run(ActionStartAdvice(), t)
+    assert SlotSet("theme", None) not in events
+
+
 def test_a_request_after_results_that_names_no_new_need_keeps_every_answer():
     t = tracker("har dere noe vi kan gjøre på avdelingsmøtene?", intent="request_measures",
                 slots={"sector": "barnehage", "theme": "sprak", "audience": "gruppe", "role": "barnehagelaerer",

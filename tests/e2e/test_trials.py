@@ -27,11 +27,13 @@ pytestmark = pytest.mark.servers
 
 # Pass-rate floors per set, a few items below what was measured (2026-12-07, stop 12: advisor_dev
 # 40/44, advisor_blind 14/18, knowledge_dev 53/106, knowledge_blind 20/36; before the answer-first
-# advisor 6/44, 4/18, 39/106, 15/36. Stop 13: advisor_fresh_blind, written for it, 24/30). Raise them as the figures rise; never lower them to pass.
+# advisor 6/44, 4/18, 39/106, 15/36. Stop 13: advisor_fresh_blind, written for it, 24/30;
+# advisor_dev_b, a second development set (20 nn), 22/30 when it arrived). Raise them as the figures rise; never lower them to pass.
 FLOORS = {
     "advisor_dev": 0.85,
     "advisor_blind": 0.70,
     "advisor_fresh_blind": 0.73,
+    "advisor_dev_b": 0.66,
     "knowledge_dev": 0.45,
     "knowledge_blind": 0.50,
 }

@@ -66,6 +66,7 @@ SETS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     "advisor_dev": ("advisor", ("advisor_dev.yml",)),
     "advisor_blind": ("advisor", ("advisor_blind.yml",)),
     "advisor_fresh_blind": ("advisor", ("advisor_fresh_blind.yml",)),
+    "advisor_dev_b": ("advisor", ("advisor_dev_b.yml",)),
     "knowledge_dev": ("knowledge", ("knowledge_dev_a.yml", "knowledge_dev_b.yml")),
     "knowledge_blind": ("knowledge", ("knowledge_blind.yml",)),
 }
