@@ -18,7 +18,7 @@ MODEL := models/kv.tar.gz
 SPACY_NB := build/spacy_nb/meta.json
 TRAINING_INPUTS := config.yml domain.yml data/nlu/lookups.yml \
                    $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml) \
-                   data/catalog/vocabulary.yml $(wildcard kvnlu/*.py) $(SPACY_NB)
+                   data/catalog/vocabulary.yml data/catalog/outside.yml $(wildcard kvnlu/*.py) $(SPACY_NB)
 
 SEMANTIC := build/semantic/.built
 WEB_VENDOR := web/vendor/.installed

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import Labels, Reply, card_labels
 from bot.catalog.db import CatalogUnavailable, get_engine
-from bot.catalog.records import Concept, Measure
+from bot.catalog.records import Concept, Measure, OutsideTopic
 from bot.catalog.store import CatalogStore
 from bot.texts import t
 from bot.understanding import SlotParser, concept_matcher, measure_matcher
@@ -35,13 +35,16 @@ class CatalogView:
     parser: SlotParser
     concepts: List[Concept]
     measures: List[Measure]
+    outside: List[OutsideTopic] = field(default_factory=list)
     by_id: Dict[str, Measure] = field(init=False)
     aliases: Dict[str, List[str]] = field(init=False)
     measure_names: VocabularyMatcher = field(init=False)
     concept_names: VocabularyMatcher = field(init=False)
     scheme_of: Dict[str, str] = field(init=False)
+    outside_names: VocabularyMatcher = field(init=False)
 
     def __post_init__(self) -> None:
+        self.outside_names = VocabularyMatcher(("outside", o.id, term) for o in self.outside for term in o.terms)
         self.scheme_of = {c.id: c.scheme for c in self.concepts if c.scheme}
         self.by_id = {m.id: m for m in self.measures}
         self.aliases = {m.id: list(m.aliases) for m in self.measures}
@@ -72,7 +75,8 @@ def view() -> CatalogView:
     with _lock:
         if _view is None or _view.digest != digest:
             terms = s.terms()
-            _view = CatalogView(digest, Labels(terms), SlotParser(terms), s.concepts(), s.all_measures())
+            _view = CatalogView(digest, Labels(terms), SlotParser(terms), s.concepts(), s.all_measures(),
+                                s.outside_topics())
         return _view
 
 

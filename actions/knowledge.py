@@ -23,6 +23,7 @@ from bot.answers import (
     button,
     field_reply,
     measure_details,
+    outside_reply,
     replacement_buttons,
     short_label,
     source_line,
@@ -33,7 +34,7 @@ from bot.qa import plan_answer
 from bot.texts import INTENT_LABELS, t
 from bot.understanding import FORM_SLOTS as SLOT_ENTITIES
 from bot.understanding import SlotParser
-from kvnlu.questions import is_question, question_cues
+from kvnlu.questions import is_question, names_outside_topic, question_cues
 
 # Offered when a question names no scheme and nothing was discussed yet.
 FEATURED = ("kollektiv-barnehage-grunnskole", "videreutdanning-tilskudd-2026", "kollektiv-videregaende",
@@ -260,15 +261,32 @@ DOMAIN_STEMS = re.compile(
 SURE_OUT_OF_SCOPE = 0.8
 
 
+# Offered beside a near-domain answer: most such questions come from someone taking videreutdanning.
+OUTSIDE_OFFER = "videreutdanning-tilskudd-2026"
+
+
 class ActionOutOfScope(CatalogAction):
-    """Out of scope, unless the message mentions our topic and the classifier is unsure: then ask
-    what was meant."""
+    """A near-domain question (study loans, wages, …) gets where to ask instead; anything else is
+    out of scope, unless the message mentions our topic and the classifier is unsure: then ask what
+    was meant. Inside the advisor form only the refusal is said (the form asks its question again)."""
 
     def name(self) -> str:
         return "action_out_of_scope"
 
     async def act(self, dispatcher, tracker, domain):
         text = latest_text(tracker)
+        v = view()
+        topic = names_outside_topic(text, v.outside_names)
+        in_form = bool(tracker.active_loop_name)
+        if topic:
+            found = next(o for o in v.outside if o.id == topic)
+            offer = None if in_form else v.by_id.get(OUTSIDE_OFFER)
+            reply = outside_reply(found, language(tracker), offer)
+            send(dispatcher, Reply(reply.text) if in_form else reply)
+            return []
+        if in_form:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
         slot_entities = [e for e in latest_entities(tracker) if e.get("entity") in SLOT_ENTITIES]
         _, confidence = latest_intent(tracker)
         if confidence < SURE_OUT_OF_SCOPE and (slot_entities or DOMAIN_STEMS.search(text)):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
 from bot.advisor.form import UNKNOWN
-from bot.catalog.records import Catalog, Measure, Term, Text, local
+from bot.catalog.records import Catalog, Measure, OutsideTopic, Term, Text, local
 from bot.recommend import Criteria, Recommendation, Suggestion
 from bot.texts import format_date, join_and, t
 
@@ -488,6 +488,16 @@ def _shown_parts(m: Measure, kinds: Sequence[str], status_shown: bool) -> List[s
     if status_shown:
         shown.append("status")
     return shown
+
+
+def outside_reply(topic: OutsideTopic, lang: str, offer: Optional[Measure] = None) -> Reply:
+    """A near-domain question: who answers it instead, what the assistant can do, the source."""
+    text = "\n\n".join([local(topic.text, lang), t("outside_offer", lang),
+                         source_line(topic.sources, topic.last_checked, lang)])
+    buttons = [button(t("btn_find_measures", lang), "request_measures")]
+    if offer is not None:
+        buttons.insert(0, button(short_label(offer.title(lang)), "ask_measure", measure=offer.id))
+    return Reply(text, buttons)
 
 
 def catalog_labels(catalog: Catalog) -> Labels:

@@ -214,6 +214,10 @@ T: Dict[str, Dict[str, str]] = {
         "nb": "Jeg har ikke foreslått noe ennå. Vil du at jeg skal finne tiltak som passer?",
         "nn": "Eg har ikkje føreslått noko enno. Vil du at eg skal finne tiltak som passar?",
     },
+    "outside_offer": {
+        "nb": "Det jeg kan hjelpe med, er å finne kompetansetiltak og forklare tilskuddsordningene – for eksempel hva videreutdanningsordningen fra 2026 dekker.",
+        "nn": "Det eg kan hjelpe med, er å finne kompetansetiltak og forklare tilskotsordningane – til dømes kva vidareutdanningsordninga frå 2026 dekkjer.",
+    },
     "unknown_measure": {
         "nb": "Det tiltaket eller den ordningen finner jeg ikke i katalogen min.",
         "nn": "Det tiltaket eller den ordninga finn eg ikkje i katalogen min.",

@@ -184,16 +184,18 @@ class QuestionRouter(GraphComponent):
         self._entries = entries
         self._measures = VocabularyMatcher(tuple(e) for e in entries if e[0] == "measure")
         self._concepts = VocabularyMatcher(tuple(e) for e in entries if e[0] == "concept")
+        self._outside = VocabularyMatcher(tuple(e) for e in entries if e[0] == "outside")
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context) -> "QuestionRouter":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        from kvnlu.questions import read_catalog_names
+        from kvnlu.questions import read_catalog_names, read_outside_terms
 
         try:
             entries = read_catalog_names(self._config["catalog_dir"])
+            entries += read_outside_terms(self._config["catalog_dir"])
         except FileNotFoundError as exc:
             raise FileNotFoundError(f"QuestionRouter: {exc}") from exc
         self._set_entries([list(e) for e in entries])
@@ -211,7 +213,7 @@ class QuestionRouter(GraphComponent):
         """The knowledge intent this message should have, or None to keep the classifier's."""
         from kvnlu.questions import route_question
 
-        return route_question(text, intent, self._measures, self._concepts, names_slot_value)
+        return route_question(text, intent, self._measures, self._concepts, names_slot_value, self._outside)
 
     def process(self, messages: List[Message]) -> List[Message]:
         slot_entities = set(SLOT_GROUPS.values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-from kvnlu.matcher import VocabularyMatcher, match_text
+from kvnlu.matcher import COMPOUND, FUZZY, VocabularyMatcher, match_text
 
 QUESTION_START = re.compile(
     r"^\s*(hva|kva|hvem|kven|hvordan|korleis|kossen|når|kor|hvor|hvilke|hvilken|hvilket|kva for|kan|"
@@ -54,6 +54,8 @@ def question_cues(text: str) -> Set[str]:
 
 NAME_FILES = ("measures.yml", "schemes.yml", "packages.yml")  # entries named like measures
 CONCEPTS_FILE = "concepts.yml"
+OUTSIDE_FILE = "outside.yml"  # near-domain topics answered with where to ask instead
+OUTSIDE_MIN_QUALITY = FUZZY - 0.25
 
 
 def read_catalog_names(catalog_dir: str) -> List[Tuple[str, str, str]]:
@@ -72,6 +74,30 @@ def read_catalog_names(catalog_dir: str) -> List[Tuple[str, str, str]]:
         kind = "concept" if name == CONCEPTS_FILE else "measure"
         pairs += [(kind, e) for e in data.get("concepts" if kind == "concept" else "entries", [])]
     return catalog_name_entries(pairs)
+
+
+def read_outside_terms(catalog_dir: str) -> List[Tuple[str, str, str]]:
+    """("outside", topic id, term) triples from data/catalog/outside.yml."""
+    import os
+
+    import yaml
+
+    path = os.path.join(catalog_dir, OUTSIDE_FILE)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"catalog file '{path}' not found")
+    with open(path, encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    return [("outside", str(t["id"]), str(term)) for t in data.get("topics") or []
+            for term in t.get("terms") or [] if str(term).strip()]
+
+
+def names_outside_topic(text: str, outside: Optional[VocabularyMatcher]) -> Optional[str]:
+    """The near-domain topic a typed message names («kan jeg få studielån?» → studielan), if any."""
+    if outside is None or not text or text.startswith("/"):
+        return None
+    # One typo at most: «skulepengane» (school fees) is two letters from «sjukepengane».
+    found = [m for m in match_text(outside, text) if m.quality >= OUTSIDE_MIN_QUALITY or m.quality == COMPOUND]
+    return found[0].value if found else None
 
 
 def catalog_name_entries(catalog: Iterable[Tuple[str, dict]]) -> List[Tuple[str, str, str]]:
@@ -122,8 +148,13 @@ def is_bare_name(text: str, measures: VocabularyMatcher) -> bool:
 
 
 def route_question(text: str, intent: Optional[str], measures: VocabularyMatcher,
-                   concepts: VocabularyMatcher, names_slot_value: bool = False) -> Optional[str]:
+                   concepts: VocabularyMatcher, names_slot_value: bool = False,
+                   outside: Optional[VocabularyMatcher] = None) -> Optional[str]:
     """The knowledge intent a message should have, or None to keep the classifier's.
+
+    A message naming a near-domain topic we do not answer (study loans, wages, a place in
+    barnehage: ``outside``) is out_of_scope whatever else it names: «kan jeg få studielån til
+    videreutdanningen?» is answered with where to ask, not with the videreutdanning scheme.
 
     A knowledge intent is kept but returned too when the question names a catalog measure or
     concept: the router then raises its confidence, so an unsure classifier does not turn a clear
@@ -131,6 +162,9 @@ def route_question(text: str, intent: Optional[str], measures: VocabularyMatcher
     measure name is a question about it, unless it is also an answer the advisor understands
     (``names_slot_value``: "ppu" is a theme too).
     """
+    if names_outside_topic(text, outside) and not (intent in ADVICE_INTENTS and names_slot_value):
+        # «videreutdanning som gir høyere lønnstrinn, hva finnes for barnehagelærere» is a need.
+        return "out_of_scope"
     if (text and not text.startswith("/") and intent not in KNOWLEDGE_INTENTS and not names_slot_value
             and is_bare_name(text, measures)):
         return "ask_measure"

@@ -23,8 +23,11 @@ from bot.catalog.records import (
     SECTORS,
     STATUSES,
     Catalog,
+    VERDICTS,
     Concept,
+    Fact,
     Measure,
+    OutsideTopic,
     Term,
 )
 
@@ -33,6 +36,7 @@ VOCABULARY_FILE = "vocabulary.yml"
 # The parts of an answer an uncertain note can concern (bot.answers.field_reply).
 ANSWER_PARTS = ("status", "who", "apply", "funding", "deadlines")
 CONCEPTS_FILE = "concepts.yml"
+OUTSIDE_FILE = "outside.yml"
 VOCABULARY_GROUPS = ("sectors", "roles", "themes", "audience", "anchoring", "duration")
 # Optional: what a user may type to any question («vet ikke», «vis forslag nå»).
 OPTIONAL_GROUPS = ("acts",)
@@ -288,6 +292,7 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         ck.add(mid, "in_doubt", "replaced by 'status: {value: in_doubt, basis: …}' (one source of truth)")
     status, basis = ck.status(raw, mid)
     funded_by, funded_by_doubt = _funding_routes(raw, mid, ck)
+    facts = _facts(raw, mid, ck)
     measure = Measure(
         id=mid,
         kind=str(kind),
@@ -319,11 +324,51 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         status=status,
         status_basis=basis,
         source_file=ck.file,
+        facts=facts,
     )
     if measure.valid_from and measure.valid_to and measure.valid_to < measure.valid_from:
         ck.add(mid, "valid_to", "is before valid_from")
     _check_status(measure, ck)
     return measure
+
+
+def _facts(raw: dict, mid: str, ck: _Checker) -> Tuple[Fact, ...]:
+    """The entry's yes/no facts (``facts:``), each with its answer, terms, question, why and basis."""
+    items = raw.get("facts") or []
+    if not isinstance(items, list):
+        ck.add(mid, "facts", "must be a list")
+        return ()
+    out: List[Fact] = []
+    for i, item in enumerate(items):
+        where = f"facts[{i}]"
+        if not isinstance(item, dict):
+            ck.add(mid, where, "must be a mapping with answer, terms, asks, says and basis")
+            continue
+        unknown = set(item) - {"answer", "terms", "asks", "says", "basis", "about"}
+        if unknown:
+            ck.add(mid, where, f"unknown field(s): {', '.join(sorted(unknown))}")
+        answer = item.get("answer")
+        if answer not in VERDICTS:
+            # YAML reads a bare no/yes as a boolean: the answer must be quoted.
+            ck.add(mid, f"{where}.answer", f"must be one of {', '.join(VERDICTS)} (quoted), got {answer!r}")
+        terms = item.get("terms")
+        if not isinstance(terms, list) or not terms or not all(isinstance(x, str) and x.strip() for x in terms):
+            ck.add(mid, f"{where}.terms", "must be a non-empty list of words or phrases")
+            terms = []
+        about = item.get("about") or []
+        if not isinstance(about, list) or not set(about) <= set(ANSWER_PARTS):
+            ck.add(mid, f"{where}.about", f"must be a list of: {', '.join(ANSWER_PARTS)}")
+            about = []
+        basis = str(item.get("basis") or "").strip()
+        if not BASIS_RE.match(basis):
+            ck.add(mid, f"{where}.basis", "must start with the section of the reference it rests on (e.g. 'A3 …', 'I …')")
+        asks = ck.text(item, mid, "asks")
+        says = ck.text(item, mid, "says")
+        if asks is None or says is None:
+            continue  # reported by ck.text
+        out.append(Fact(answer=str(answer), terms=tuple(str(x).strip().lower() for x in terms), asks=asks,
+                        says=says, basis=basis, about=tuple(about)))
+    return tuple(out)
 
 
 def _funding_routes(raw: dict, mid: str, ck: _Checker) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
@@ -389,6 +434,34 @@ def _load_concepts(path: Path, problems: List[Problem]) -> Dict[str, Concept]:
     return out
 
 
+def _load_outside(path: Path, problems: List[Problem]) -> Dict[str, OutsideTopic]:
+    """Near-domain topics the assistant refers elsewhere (outside.yml)."""
+    ck = _Checker(path.name)
+    data = _read_yaml(path, ck) or {}
+    out: Dict[str, OutsideTopic] = {}
+    for raw in data.get("topics") or []:
+        tid = str(raw.get("id", ""))
+        if not ID_RE.match(tid):
+            ck.add(tid or "?", "id", "missing or not a slug")
+            continue
+        if tid in out:
+            ck.add(tid, "id", "duplicate id")
+        terms = raw.get("terms")
+        if not isinstance(terms, list) or not terms or not all(isinstance(x, str) and x.strip() for x in terms):
+            ck.add(tid, "terms", "must be a non-empty list of words or phrases")
+            terms = []
+        out[tid] = OutsideTopic(
+            id=tid,
+            title=ck.text(raw, tid, "title") or {},
+            terms=tuple(str(x).strip().lower() for x in terms),
+            text=ck.text(raw, tid, "text") or {},
+            sources=ck.sources(raw, tid),
+            last_checked=ck.date(raw, tid, "last_checked", required=True) or date.min,
+        )
+    problems += ck.problems
+    return out
+
+
 def load_catalog(directory: Path) -> Catalog:
     """Read and validate the whole catalog; raises CatalogError listing every problem."""
     directory = Path(directory)
@@ -424,6 +497,7 @@ def load_catalog(directory: Path) -> Catalog:
     for c in concepts.values():
         if c.scheme and c.scheme not in measures:
             problems.append(Problem(CONCEPTS_FILE, c.id, "scheme", f"refers to unknown entry '{c.scheme}'"))
+    outside = _load_outside(directory / OUTSIDE_FILE, problems)
     if problems:
         raise CatalogError(problems)
-    return Catalog(measures=measures, concepts=concepts, terms=terms)
+    return Catalog(measures=measures, concepts=concepts, terms=terms, outside=outside)

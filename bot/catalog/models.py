@@ -70,6 +70,17 @@ class ConceptRow(Base):
     content: Mapped[Dict[str, Any]] = mapped_column(JSON)
 
 
+class OutsideTopicRow(Base):
+    """A near-domain topic and where to ask about it."""
+
+    __tablename__ = "outside_topics"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    last_checked: Mapped[date] = mapped_column(Date)
+    content: Mapped[Dict[str, Any]] = mapped_column(JSON)
+
+
 class TermRow(Base):
     __tablename__ = "vocabulary_terms"
 

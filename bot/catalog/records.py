@@ -31,6 +31,25 @@ def local(text: Optional[Text], lang: str) -> str:
     return text.get(lang) or text.get("nb") or ""
 
 
+VERDICTS = ("yes", "no", "unsure")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A yes/no a question can ask about an entry, decided by the reference: «får eg vikar under
+    styrarutdanninga?» → no, «kan private barnehager være med?» → yes. ``terms``: the words a
+    question names when it asks this (matched by word form); ``asks``: the question in each
+    language (read by meaning); ``says``: the why, one or two sentences that follow «Ja.»/«Nei.»/
+    «Det er usikkert.»; ``about``: the answer parts it concerns; ``basis``: the reference line."""
+
+    answer: str
+    terms: Tuple[str, ...]
+    asks: Text
+    says: Text
+    basis: str
+    about: Tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Measure:
     id: str
@@ -69,6 +88,7 @@ class Measure:
     uncertain_about: Tuple[Tuple[str, ...], ...] = ()
     recommend: bool = True
     source_file: str = ""
+    facts: Tuple[Fact, ...] = ()
 
     def title(self, lang: str) -> str:
         return local(self.short_name, lang) or local(self.name, lang)
@@ -136,10 +156,24 @@ class Term:
     neighbour: Optional[str] = None
 
 
+@dataclass(frozen=True)
+class OutsideTopic:
+    """A question close to our field that the assistant does not answer (study loans, wages, a
+    place in barnehage): the words that name it, and who answers it instead."""
+
+    id: str
+    title: Text
+    terms: Tuple[str, ...]
+    text: Text
+    sources: Tuple[str, ...]
+    last_checked: date
+
+
 @dataclass
 class Catalog:
     measures: Dict[str, Measure] = field(default_factory=dict)
     concepts: Dict[str, Concept] = field(default_factory=dict)
+    outside: Dict[str, OutsideTopic] = field(default_factory=dict)
     terms: Dict[str, List[Term]] = field(default_factory=dict)  # group -> terms
 
     def term_ids(self, group: str) -> List[str]:

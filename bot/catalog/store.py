@@ -11,8 +11,8 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.engine import Engine
 
 from bot.catalog.db import CatalogUnavailable, session_scope
-from bot.catalog.models import ConceptRow, MeasureFacetRow, MeasureRow, MetaRow, TermRow
-from bot.catalog.records import Catalog, Concept, Measure, Term
+from bot.catalog.models import ConceptRow, MeasureFacetRow, MeasureRow, MetaRow, OutsideTopicRow, TermRow
+from bot.catalog.records import Catalog, Concept, Fact, Measure, OutsideTopic, Term
 
 FACETS = ("sectors", "roles", "themes", "duration")
 _TEXT_FIELDS = ("name", "short_name", "description", "funding", "apply", "deadlines", "requires")
@@ -35,6 +35,8 @@ def _measure_to_row(m: Measure) -> MeasureRow:
     content["uncertain"] = [dict(u) for u in m.uncertain]
     content["status"] = m.status
     content["status_basis"] = m.status_basis
+    content["facts"] = [{"answer": f.answer, "terms": list(f.terms), "asks": f.asks, "says": f.says,
+                         "basis": f.basis, "about": list(f.about)} for f in m.facts]
     content["uncertain_about"] = [list(a) for a in m.uncertain_about]
     row = MeasureRow(
         id=m.id, kind=m.kind, form=m.form, credits=m.credits, recommend=m.recommend,
@@ -73,6 +75,8 @@ def _row_to_measure(row: MeasureRow) -> Measure:
         replaced_by=tuple(c.get("replaced_by") or ()), sources=tuple(c.get("sources") or ()),
         uncertain=tuple(c.get("uncertain") or ()),
         uncertain_about=tuple(tuple(a) for a in c.get("uncertain_about") or ()),
+        facts=tuple(Fact(answer=f["answer"], terms=tuple(f["terms"]), asks=f["asks"], says=f["says"],
+                         basis=f["basis"], about=tuple(f.get("about") or ())) for f in c.get("facts") or ()),
         sectors=tuple(sorted(facets["sectors"])), roles=tuple(sorted(facets["roles"])),
         themes=tuple(sorted(facets["themes"])), duration=tuple(sorted(facets["duration"])),
     )
@@ -81,7 +85,7 @@ def _row_to_measure(row: MeasureRow) -> Measure:
 def write_catalog(engine: Engine, catalog: Catalog, digest: str) -> None:
     """Replace the database content with ``catalog`` in one transaction."""
     with session_scope(engine) as s:
-        for model in (MeasureFacetRow, MeasureRow, ConceptRow, TermRow, MetaRow):
+        for model in (MeasureFacetRow, MeasureRow, ConceptRow, OutsideTopicRow, TermRow, MetaRow):
             s.execute(delete(model))
         s.add_all(_measure_to_row(m) for m in catalog.measures.values())
         s.add_all(
@@ -90,6 +94,11 @@ def write_catalog(engine: Engine, catalog: Catalog, digest: str) -> None:
                 "aliases": list(c.aliases), "scheme": c.scheme,
                 "status": c.status, "status_basis": c.status_basis})
             for c in catalog.concepts.values()
+        )
+        s.add_all(
+            OutsideTopicRow(id=o.id, position=i, last_checked=o.last_checked, content={
+                "title": o.title, "terms": list(o.terms), "text": o.text, "sources": list(o.sources)})
+            for i, o in enumerate(catalog.outside.values())
         )
         for group, terms in catalog.terms.items():
             s.add_all(
@@ -150,6 +159,13 @@ class CatalogStore:
                         status_basis=r.content.get("status_basis") or "")
                 for r in rows
             ]
+
+    def outside_topics(self) -> List[OutsideTopic]:
+        with session_scope(self.engine) as s:
+            rows = s.scalars(select(OutsideTopicRow).order_by(OutsideTopicRow.position)).all()
+            return [OutsideTopic(id=r.id, title=r.content["title"], terms=tuple(r.content["terms"]),
+                                 text=r.content["text"], sources=tuple(r.content["sources"]),
+                                 last_checked=r.last_checked) for r in rows]
 
     def terms(self) -> Dict[str, List[Term]]:
         with session_scope(self.engine) as s:

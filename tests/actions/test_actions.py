@@ -721,3 +721,24 @@ def test_show_more_before_any_suggestion_shows_suggestions():
     assert "Jeg har ikke foreslått noe" not in texts(messages)
     assert "1. " in texts(messages) and "velger tema selv" in texts(messages)
     assert SlotSet("theme", "ukjent") in events
+
+
+def test_near_domain_question_says_who_answers_it_and_what_we_can_do():
+    from actions.knowledge import ActionOutOfScope
+
+    messages, _ = run(ActionOutOfScope(), tracker("kan jeg få studielån til videreutdanningen?", intent="out_of_scope",
+                                                  confidence=0.95))
+    text = messages[0]["text"]
+    assert text.startswith("Lån og stipend til studier gir Lånekassen")
+    assert "Kilde: https://lanekassen.no/" in text and "kompetansetiltak" in text
+    assert [b["payload"] for b in messages[0]["buttons"]][-1] == "/request_measures"
+    messages, _ = run(ActionOutOfScope(), tracker("kor mykje auke i løna får eg etter 30 studiepoeng?",
+                                                  intent="out_of_scope", slots={"language": "nn"}))
+    assert "fagforeininga" in messages[0]["text"] and "utanfor" in messages[0]["text"]
+    # Inside the advisor form: the same answer without buttons; the form asks its question again.
+    messages, _ = run(ActionOutOfScope(), tracker("og hva med sykepengene?", intent="out_of_scope",
+                                                  active_loop="advisor_form"))
+    assert "NAV" in messages[0]["text"] and not messages[0].get("buttons")
+    messages, _ = run(ActionOutOfScope(), tracker("hva blir været i morgen", intent="out_of_scope",
+                                                  active_loop="advisor_form"))
+    assert messages[0]["response"] == "utter_out_of_scope"

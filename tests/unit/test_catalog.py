@@ -300,3 +300,18 @@ def test_a_caveat_about_money_reaches_the_money_answer(catalog):
         for note, about in zip(m.uncertain, m.uncertain_about, strict=True):
             if about and MONEY.search(note["nb"]):
                 assert "funding" in about, f"{m.id}: {note['nb']} is tagged {about} only"
+
+
+def test_outside_topics_are_validated_like_entries(catalog, catalog_copy):
+    assert {"studielan", "lonn", "barnehageopptak", "sykepenger", "pensjon"} <= set(catalog.outside)
+    assert all(o.sources and o.last_checked and o.text.get("nn") for o in catalog.outside.values())
+
+    def spoil(d):
+        d["topics"][0]["terms"] = []
+        d["topics"][1].pop("sources")
+        d["topics"][2]["text"].pop("nn")
+    _edit(catalog_copy / "outside.yml", spoil)
+    msg = _problems(catalog_copy)
+    assert "outside.yml: entry 'studielan', field 'terms': must be a non-empty list" in msg
+    assert "outside.yml: entry 'lonn', field 'sources': missing" in msg
+    assert "outside.yml: entry 'barnehageopptak', field 'text'" in msg

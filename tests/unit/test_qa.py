@@ -7,7 +7,7 @@ import pytest
 from bot.qa import plan_answer
 from bot.understanding import concept_matcher, measure_matcher
 from kvnlu.matcher import VocabularyMatcher
-from kvnlu.questions import catalog_name_entries, is_question, question_cues, route_question
+from kvnlu.questions import catalog_name_entries, is_question, names_outside_topic, question_cues, route_question
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +80,25 @@ def test_concepts_and_menus(names):
     # A field question with nothing named and nothing discussed asks about the suggestions.
     p = plan(names, "hvordan søker vi?", "ask_apply", suggested=["ablu", "rekomp"])
     assert (p.kind, p.measures) == ("fields", ["ablu", "rekomp"])
+
+
+def test_router_sends_near_domain_questions_out_of_scope(catalog):
+    pairs = [("measure", {"id": m.id, "name": m.name, "aliases": list(m.aliases)}) for m in catalog.measures.values()]
+    entries = catalog_name_entries(pairs)
+    m = VocabularyMatcher(e for e in entries if e[0] == "measure")
+    c = VocabularyMatcher([])
+    out = VocabularyMatcher(("outside", o.id, term) for o in catalog.outside.values() for term in o.terms)
+    assert names_outside_topic("kan jeg få studielån og stipend fra Lånekassa?", out) == "studielan"
+    assert names_outside_topic("eg er sjukmeld no, kven betalar sjukepengane?", out) == "sykepenger"
+    assert names_outside_topic("Dekkjer arbeidsgivaren skulepengane på fagskulen?", out) is None  # not a typo
+    assert names_outside_topic("har vi rett på 25 % fri med lønn?", out) is None  # in our field
+    # Whatever else it names or the classifier thought.
+    assert route_question("Får jeg høyere lønn etter videreutdanningsordningen?", "ask_funding", m, c,
+                          outside=out) == "out_of_scope"
+    assert route_question("når er fristen for barnehageopptaket?", "ask_deadline", m, c, outside=out) == "out_of_scope"
+    # A need that mentions wages stays a need.
+    assert route_question("videreutdanning som gir høyere lønnstrinn, hva finnes for barnehagelærere?",
+                          "request_measures", m, c, names_slot_value=True, outside=out) is None
 
 
 def test_question_cues_and_form():
