@@ -29,8 +29,8 @@ from bot.answers import (
     source_line,
 )
 from bot.catalog.records import local
-from bot.eligibility import verdict
-from bot.qa import plan_answer
+from bot.knowledge.eligibility import verdict
+from bot.knowledge.plan import plan_answer
 from bot.texts import INTENT_LABELS, t
 from bot.understanding import FORM_SLOTS as SLOT_ENTITIES
 from bot.understanding import SlotParser
@@ -82,7 +82,7 @@ OTHER_FIELDS = [("apply", "btn_apply", "ask_apply"), ("funding", "btn_funding", 
 
 
 class KnowledgeAction(CatalogAction):
-    """All knowledge intents share one reading of the question (bot.qa.plan_answer); the intent
+    """All knowledge intents share one reading of the question (bot.knowledge.plan.plan_answer); the intent
     that triggered the action is only a hint."""
 
     intent = ""

@@ -239,7 +239,7 @@ T: Dict[str, Dict[str, str]] = {
     "applies_to": {"nb": "Gjelder", "nn": "Gjeld"},
     "requires": {"nb": "Krav for å delta", "nn": "Krav for å delta"},
     "for_roles": {"nb": "for {roles}", "nn": "for {roles}"},
-    # direct answers to "gjelder det for SFO også?" (bot.eligibility)
+    # direct answers to "gjelder det for SFO også?" (bot.knowledge.eligibility)
     "verb_applies": {"nb": "gjelder", "nn": "gjeld"},
     "verb_applied": {"nb": "gjaldt", "nn": "galdt"},
     "elig_yes": {"nb": "Ja, {name} {verb} også {who}.", "nn": "Ja, {name} {verb} òg {who}."},

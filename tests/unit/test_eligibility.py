@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.answers import Labels
-from bot.eligibility import verdict
+from bot.knowledge.eligibility import verdict
 from bot.understanding import SlotParser
 
 TODAY = date(2026, 11, 28)

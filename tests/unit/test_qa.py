@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.qa import plan_answer
+from bot.knowledge.plan import plan_answer
 from bot.understanding import concept_matcher, measure_matcher
 from kvnlu.matcher import VocabularyMatcher
 from kvnlu.questions import catalog_name_entries, is_question, names_outside_topic, question_cues, route_question
