@@ -775,7 +775,7 @@ class ActionMoreAbout(CatalogAction):
                        else [button(t("btn_find_measures", lang), "request_measures")])
             send(dispatcher, Reply(msg, buttons))
             return []
-        reply = measure_details(v.by_id[measure_id], v.by_id, lang, today())
+        reply = measure_details(v.by_id[measure_id], v.by_id, lang, today(), full=True)  # «fortell mer»: all of it
         if suggested:
             reply.buttons.append(button(t("btn_back", lang), "show_more"))
         send(dispatcher, reply)

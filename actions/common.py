@@ -42,8 +42,12 @@ class CatalogView:
     concept_names: VocabularyMatcher = field(init=False)
     scheme_of: Dict[str, str] = field(init=False)
     outside_names: VocabularyMatcher = field(init=False)
+    fact_matchers: Dict[str, VocabularyMatcher] = field(init=False)
 
     def __post_init__(self) -> None:
+        from bot.knowledge.verdicts import fact_matchers
+
+        self.fact_matchers = fact_matchers(self.measures)
         self.outside_names = VocabularyMatcher(("outside", o.id, term) for o in self.outside for term in o.terms)
         self.scheme_of = {c.id: c.scheme for c in self.concepts if c.scheme}
         self.by_id = {m.id: m for m in self.measures}

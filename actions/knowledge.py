@@ -21,9 +21,11 @@ from actions.common import (
 from bot.answers import (
     Reply,
     button,
+    compare_reply,
     field_reply,
     measure_details,
     outside_reply,
+    read_more_button,
     replacement_buttons,
     short_label,
     source_line,
@@ -31,6 +33,7 @@ from bot.answers import (
 from bot.catalog.records import local
 from bot.knowledge.eligibility import verdict
 from bot.knowledge.plan import plan_answer
+from bot.knowledge.verdicts import find_fact, status_verdict, verdict_reply
 from bot.texts import INTENT_LABELS, t
 from bot.understanding import FORM_SLOTS as SLOT_ENTITIES
 from bot.understanding import SlotParser
@@ -111,6 +114,12 @@ class KnowledgeAction(CatalogAction):
                                is_current=lambda i: v.by_id[i].is_current(now), aliases=v.aliases,
                                scheme_of=v.scheme_of)
         in_form = bool(tracker.active_loop_name)
+        fact = None if text.startswith("/") else self._fact(text, plan, context, lang)
+        if fact is not None:
+            # «får eg vikar under styrarutdanninga?»: Ja / Nei / Det er usikkert, why, the source.
+            reply = verdict_reply(fact, lang, v.by_id, now)
+            send(dispatcher, Reply(reply.text + "\n\n" + t("resume", lang)) if in_form else reply)
+            return [SlotSet("measure", fact.measure.id)]
         if plan.kind in ("which", "concept_menu") and not in_form and not text.startswith("/"):
             # «hva finnes for oss i SFO som vil bli bedre på lek?» names no measure but where and
             # what: answer it with suggestions (answer first).
@@ -132,10 +141,19 @@ class KnowledgeAction(CatalogAction):
             send(dispatcher, reply)
             return []
         measures = [v.by_id[i] for i in plan.measures]
+        if plan.kind == "compare":
+            reply = compare_reply(measures, v.by_id, lang, now, v.labels)
+            send(dispatcher, Reply(reply.text + "\n\n" + t("resume", lang)) if in_form else reply)
+            return []
         if plan.kind == "details":
-            reply = measure_details(measures[0], v.by_id, lang, now, v.labels)
+            # «Les mer» sends part=all: everything the catalog holds about the measure.
+            full = payload_measure in v.by_id and _entity(tracker, "part") == "all"
+            reply = measure_details(measures[0], v.by_id, lang, now, v.labels, full=full)
         else:
-            reply = field_reply(plan.fields, measures, v.by_id, lang, now, v.labels)
+            # A caveat about what the question names («assistent», «SFO») comes first.
+            asked = set(_named(tracker, "role", v.parser)) | set(_named(tracker, "sector", v.parser))
+            prefer = (lambda note: bool(asked & set(v.parser.sectors_and_roles(local(note, lang))))) if asked else None
+            reply = field_reply(plan.fields, measures, v.by_id, lang, now, v.labels, prefer)
             # Only a who-question gets the verdict: «Får rektorer stipend …?» is about money, and a
             # «Ja, … gjelder også for leder» in front of it read as «yes, there is a stipend».
             if "who" in plan.fields and len(measures) == 1:
@@ -148,13 +166,33 @@ class KnowledgeAction(CatalogAction):
                                                           v.measures, now, text)
                 if lead:
                     reply.text = f"{lead}\n\n{reply.text}"
-            reply.buttons = replacement_buttons(measures[0], v.by_id, lang, now) if len(measures) == 1 else []
+            reply.buttons = (replacement_buttons(measures[0], v.by_id, lang, now) + [read_more_button(measures[0], lang)]
+                             if len(measures) == 1 else [])
             reply.buttons += [button(t(label, lang), intent) for f, label, intent in OTHER_FIELDS
                               if f not in plan.fields]
         if in_form:
             reply = Reply(reply.text + "\n\n" + t("resume", lang))
         send(dispatcher, reply)
         return [SlotSet("measure", plan.measures[0])] if len(plan.measures) == 1 else []
+
+
+    @staticmethod
+    def _fact(text: str, plan, context: Optional[str], lang: str):
+        """The catalog fact that answers a yes/no question about the entry asked about (named, the
+        scheme a general word stands for, or the one discussed)."""
+        from bot.understanding.semantic import similarities
+
+        v = view()
+        ids = list(plan.measures) if plan.kind in ("details", "fields") else []
+        if plan.kind == "concept" and plan.concept in v.scheme_of:
+            ids.append(v.scheme_of[plan.concept])
+        if context and not ids:
+            ids.append(context)
+        entries = [v.by_id[i] for i in ids if i in v.by_id]
+        found = find_fact(text, entries, v.fact_matchers, similarities, lang)
+        if found is None and entries:
+            found = status_verdict(text, entries[0], v.by_id, lang, today())
+        return found
 
 
 class ActionAnswerMeasure(KnowledgeAction):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from bot.advisor.form import UNKNOWN
 from bot.catalog.records import Catalog, Measure, OutsideTopic, Term, Text, local
@@ -150,7 +150,9 @@ def unmet_parts(s: Suggestion, c: Criteria, labels: Labels, lang: str) -> List[s
     return out
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+# A sentence ends at «. » before a capital or a digit, not after «bl.a.», «f.eks.», «ca.» or «mill.».
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bbl\.a\.)(?<!\bf\.eks\.)(?<!\bca\.)(?<!\bmill\.)(?<!\bdvs\.)(?<!\bnr\.)"
+                           r"(?<!\bkr\.)\s+(?=[A-ZÆØÅ0-9«(])")
 
 
 def funding_routes(m: Measure, related: Optional[Dict[str, Measure]], today=None):
@@ -185,7 +187,8 @@ def funding_lines(m: Measure, related: Dict[str, Measure], lang: str, today) -> 
     return lines
 
 
-def short_funding(m: Measure, related: Optional[Dict[str, Measure]], lang: str, today=None) -> str:
+def short_funding(m: Measure, related: Optional[Dict[str, Measure]], lang: str, today=None,
+                  hint: str = "see_uncertain") -> str:
     """One line on how a measure is paid for: the confirmed current schemes that fund it, else the
     first sentence of its funding text; marked when something about it is not confirmed."""
     certain, doubtful, _ = funding_routes(m, related, today)
@@ -199,7 +202,7 @@ def short_funding(m: Measure, related: Optional[Dict[str, Measure]], lang: str, 
     # for a route it does not name.
     if (not m.confirmed or (certain and doubtful)
             or any(set(about) & {"funding", "status"} or not about for about in _abouts(m))):
-        line += " " + t("see_uncertain", lang)
+        line += " " + t(hint, lang)
     return line
 
 
@@ -358,8 +361,67 @@ def status_line(m: Measure, related: Dict[str, Measure], lang: str, today) -> st
     return t("historic_ended", lang, period=when) if when else t("historic_ended_undated", lang)
 
 
+def first_sentences(text: str, limit: int = 220) -> str:
+    """The opening sentence(s) of ``text`` that fit in ``limit`` characters (at least one; a long
+    first sentence is cut at a word with «…»)."""
+    sentences = _SENTENCE_END.split(text.strip())
+    out = sentences[0]
+    for s in sentences[1:]:
+        if len(out) + 1 + len(s) > limit:
+            break
+        out += " " + s
+    if len(out) > limit + 60:
+        out = out[:limit].rsplit(" ", 1)[0] + " …"
+    return out
+
+
+# Uncertain notes shown in a short answer; the rest stand behind «Les mer».
+MAX_NOTES = 1
+
+
+def note_lines(notes: Sequence[Text], lang: str, limit: int = MAX_NOTES) -> List[str]:
+    """«Usikkert: …» for the first ``limit`` notes and, when there are more, how many are left."""
+    lines = [f"{t('uncertain', lang)}: {local(u, lang)}" for u in notes[:limit]]
+    if len(notes) > limit:
+        lines.append(t("more_uncertain", lang, n=len(notes) - limit))
+    return lines
+
+
+def read_more_button(m: Measure, lang: str) -> Button:
+    return button(short_label(t("btn_read_more", lang, name=m.title(lang))), "ask_measure", measure=m.id, part="all")
+
+
 def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
-                    labels: Optional["Labels"] = None) -> Reply:
+                    labels: Optional["Labels"] = None, full: bool = False) -> Reply:
+    """One measure: by default a phone screen (what it is, for whom, status, what is not confirmed,
+    source) with «Les mer» and buttons for applying, money and deadlines; ``full``: everything."""
+    if full:
+        return measure_everything(m, related, lang, today, labels)
+    title = title_with_period(m, lang, full=True)
+    named = m.abbreviation and m.abbreviation.lower() not in title.lower()
+    lines = [title + (f" – {m.abbreviation}" if named else ""), first_sentences(local(m.description, lang))]
+    who = audience_line(m, labels, lang)
+    if who:
+        lines.append(who)
+    if m.credits:
+        lines.append(t("credits_line", lang, n=m.credits))
+    status = status_line(m, related, lang, today)
+    if status:
+        lines.append(status)
+    if m.in_doubt and m.uncertain:
+        lines += note_lines(m.uncertain, lang, limit=1)
+    elif m.uncertain:
+        lines.append(t("uncertain_count", lang, n=len(m.uncertain)))
+    lines.append(source_line(m.sources, m.last_checked, lang))
+    buttons = replacement_buttons(m, related, lang, today) + [read_more_button(m, lang)]
+    if m.is_current(today):
+        buttons += [button(t("btn_apply", lang), "ask_apply"), button(t("btn_funding", lang), "ask_funding"),
+                    button(t("btn_deadline", lang), "ask_deadline")]
+    return Reply("\n\n".join(lines), buttons)
+
+
+def measure_everything(m: Measure, related: Dict[str, Measure], lang: str, today,
+                       labels: Optional["Labels"] = None) -> Reply:
     """Everything about one measure: what, for whom, period, money, how to apply, source."""
     title = title_with_period(m, lang, full=True)
     named = m.abbreviation and m.abbreviation.lower() not in title.lower()
@@ -387,6 +449,27 @@ def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
         button(t("btn_apply", lang), "ask_apply"), button(t("btn_funding", lang), "ask_funding"),
         button(t("btn_deadline", lang), "ask_deadline")]
     return Reply("\n\n".join(lines), buttons)
+
+
+def compare_reply(ms: Sequence[Measure], related: Dict[str, Measure], lang: str, today,
+                  labels: Optional["Labels"] = None) -> Reply:
+    """Two or three entries side by side, a few lines each: what it is, for whom, how big, whether
+    it applies now, how it is paid for – then the sources, and a «Les mer» per entry."""
+    blocks = []
+    for m in ms:
+        lines = [title_with_period(m, lang) + ":", first_sentences(local(m.description, lang), 160)]
+        who = audience_line(m, labels, lang)
+        if who:
+            lines.append(who)
+        if m.credits:
+            lines.append(t("credits_line", lang, n=m.credits))
+        status = status_line(m, related, lang, today)
+        if status:
+            lines.append(status)
+        lines.append(f"{t('funding', lang)}: {short_funding(m, related, lang, today, hint='see_read_more')}")
+        blocks.append("\n".join(lines))
+    sources = "\n".join(f"{m.title(lang)} – {source_line(m.sources, m.last_checked, lang)}" for m in ms)
+    return Reply("\n\n".join(blocks + [sources]), [read_more_button(m, lang) for m in ms])
 
 
 def replacement_buttons(m: Measure, related: Dict[str, Measure], lang: str, today) -> List[Button]:
@@ -422,14 +505,36 @@ FIELD_KINDS = ("status", "who", "apply", "funding", "deadlines")
 def notes_for(m: Measure, kinds: Sequence[str]) -> List[Text]:
     """The uncertain notes that concern the parts shown (a note tagged with none concerns all):
     «når er fristen?» gets the deadline note, not the budget estimate. An entry in doubt keeps all."""
+    return [u for u, _ in _notes_with_tags(m, kinds)]
+
+
+def _notes_with_tags(m: Measure, kinds: Sequence[str]) -> List[Tuple[Text, bool]]:
+    """(note, tagged with one of ``kinds``) for the notes that concern the parts shown."""
     about = list(m.uncertain_about) + [()] * (len(m.uncertain) - len(m.uncertain_about))
-    if m.in_doubt:
-        return list(m.uncertain)
-    return [u for u, a in zip(m.uncertain, about, strict=True) if not a or set(a) & set(kinds)]
+    out = []
+    for u, a in zip(m.uncertain, about, strict=True):
+        tagged = bool(set(a) & set(kinds))
+        if m.in_doubt or not a or tagged:
+            out.append((u, tagged))
+    return out
+
+
+def short_notes(m: Measure, kinds: Sequence[str], lang: str,
+                prefer: Optional[Callable[[Text], bool]] = None) -> List[str]:
+    """The caveats of a short answer: every note tagged with the part asked about, then (the ones
+    ``prefer`` picks first) at most MAX_NOTES of the general ones, and how many more «Les mer» has."""
+    notes = _notes_with_tags(m, kinds)
+    tagged = [u for u, is_tagged in notes if is_tagged]
+    general = [u for u, is_tagged in notes if not is_tagged]
+    if prefer is not None:
+        general.sort(key=lambda u: not prefer(u))
+        tagged.sort(key=lambda u: not prefer(u))
+    lines = [f"{t('uncertain', lang)}: {local(u, lang)}" for u in tagged]
+    return lines + note_lines(general, lang)
 
 
 def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang: str, today,
-                labels: Optional["Labels"] = None) -> Reply:
+                labels: Optional["Labels"] = None, prefer: Optional[Callable[[Text], bool]] = None) -> Reply:
     """Some fields ('status', 'who', 'apply', 'funding', 'deadlines') of one or more measures."""
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
     intro = {"apply": "apply_intro", "funding": "funding_intro", "deadlines": "deadlines_intro"}
@@ -447,13 +552,10 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
                     parts.append(t("current_now", lang, period=period(m, lang) or t("in_force", lang)))
                 status = ""
             elif kind == "who":
-                # "Gjelder det …?" is answered by what it is, for whom, who applies and how the money
-                # flows (that is where "private barnehager får midler via kommunen" stands).
-                parts += [local(m.description, lang), audience_line(m, labels, lang), requires_line(m, lang)]
-                if "apply" not in kinds:  # else the apply part says it («kan assistenter søke?»)
-                    parts.append(f"{t('apply', lang)}: {local(m.apply, lang)}")
-                if "funding" not in kinds:
-                    parts.append(f"{t('funding', lang)}: {local(m.funding, lang)}")
+                # "Gjelder det …?" is answered by what it is and for whom (how to apply and the
+                # money are a button away).
+                parts += [first_sentences(local(m.description, lang)), audience_line(m, labels, lang),
+                          requires_line(m, lang)]
             elif kind == "deadlines" and not m.deadlines:
                 parts.append(t("no_deadline_short", lang))
             elif kind in ("apply", "funding", "deadlines"):
@@ -469,20 +571,16 @@ def field_reply(kinds, ms: Sequence[Measure], related: Dict[str, Measure], lang:
                     parts += funding_lines(m, related, lang, today)
         if status:
             parts.append(status)
-        for u in notes_for(m, shown):
-            parts.append(f"{t('uncertain', lang)}: {local(u, lang)}")
+        parts += short_notes(m, shown, lang, prefer)
         parts.append(source_line(m.sources, m.last_checked, lang))
         lines.append(f"{head}:\n" + "\n".join(p for p in parts if p))
     return Reply("\n\n".join(lines))
 
 
 def _shown_parts(m: Measure, kinds: Sequence[str], status_shown: bool) -> List[str]:
-    """The answer parts a field reply shows, so that every caveat about them reaches it: a who-answer
-    also shows how to apply and the money, an apply-answer the deadlines, and any answer about an
-    entry not confirmed its status."""
+    """The answer parts a field reply shows, so that every caveat about them reaches it: an
+    apply-answer also shows the deadlines, and any answer about an entry not confirmed its status."""
     shown = list(kinds)
-    if "who" in kinds:
-        shown += ["apply", "funding"]
     if "apply" in kinds and m.deadlines:
         shown.append("deadlines")
     if status_shown:

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.settings import ROOT
-from kvnlu.questions import read_catalog_names
+from kvnlu.questions import read_catalog_names, read_outside_terms
 
 LOOKUPS_FILE = ROOT / "data" / "nlu" / "lookups.yml"
 GROUPS = {"sectors": "vocab_sector", "roles": "vocab_role", "themes": "vocab_theme",
@@ -39,7 +39,11 @@ def render(vocabulary_file: Path) -> str:
     entries = read_catalog_names(str(catalog_dir))
     groups = {kind: {n.lower().strip() for k, _, n in entries if k == kind and len(n.strip()) >= 3}
               for kind in ("measure", "concept")}
-    for name, group in (("catalog_measure_name", groups["measure"]), ("catalog_concept_name", groups["concept"])):
+    # The near-domain terms too: the QuestionRouter reads them at training time, and Rasa retrains a
+    # component only when its training data changes – so an edit of outside.yml must change this file.
+    groups["outside"] = {n.lower().strip() for _, _, n in read_outside_terms(str(catalog_dir)) if len(n.strip()) >= 3}
+    for name, group in (("catalog_measure_name", groups["measure"]), ("catalog_concept_name", groups["concept"]),
+                        ("outside_topic", groups["outside"])):
         lines.append(f"  - regex: {name}")
         lines.append("    examples: |")
         lines.append(f"      - {_pattern(group)}")

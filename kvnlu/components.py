@@ -224,7 +224,10 @@ class QuestionRouter(GraphComponent):
             if not routed:
                 continue
             confidence = max(float(intent.get("confidence") or 0.0), 0.9)
-            ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != routed]
+            # The router has decided: no other intent stays close enough to look ambiguous to the
+            # fallback classifier (a routed «studielån» question was turned into «Mente du …?»).
+            ranking = [{**r, "confidence": min(float(r.get("confidence") or 0.0), confidence - 0.1)}
+                       for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != routed]
             message.set(INTENT, {INTENT_NAME_KEY: routed, "confidence": confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: routed, "confidence": confidence}] + ranking,
                         add_to_output=True)

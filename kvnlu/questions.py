@@ -44,6 +44,44 @@ CUES: Dict[str, re.Pattern] = {
 }
 
 
+# Yes/no questions: a question sentence that starts with a finite verb, or asks whether what was
+# said is true. «kan du fortelle om …?» and «finnes det noe for …?» ask for information instead.
+VERBS = (
+    "kan|kunne|får|fekk|fikk|må|måtte|er|var|gjelder|gjeld|skal|stemmer|stemmer|har|blir|vert|dekker|dekkjer|"
+    "dekkes|dekkast|betaler|betalar|betales|finnes|finst|fins|går|vil|bør|trenger|treng|trengs|gir|gjev|"
+    "mister|mistar|kreves|krevst|inngår|teller|tel|kommer|kjem|hører|høyrer|inkluderer|omfatter|omfattar|"
+    "kvalifiserer|gjeldar|slipper|sleppar|slepp|ligger|ligg"
+)
+YES_NO_START = re.compile(rf"^(?:(?:men|og|så|altså|ok|okei|hei|eh|og så)[, ]+)*(?:{VERBS})\b", re.IGNORECASE)
+# A yes/no form that asks for information or for what exists: not a verdict question.
+NOT_A_VERDICT = re.compile(
+    r"^(?:(?:men|og|så)[, ]+)*(?:(?:kan|vil|kunne) (?:du|dere|de|me|du gi|du si|du forklare)\b(?! (?:søke|søkje|få|ta|bruke|nytte|være|vere|delta))|"
+    r"(?:finnes|finst|fins|er|har|gjev|gir) (?:det|der|dere|de) (?:noe|noen|noko|nokon|nokre|andre|flere|fleire|et|eit|ei|en|ein)\b)",
+    re.IGNORECASE)
+TRUE_OR_NOT = re.compile(
+    r"\b(stemmer (det|dette)|er (det|dette) (riktig|rett|sant|korrekt)|har (han|ho|hun|de|dei|ho) rett|"
+    r"lurer på om|lurar på om|usikker på om|veit ikkje om|vet ikke om)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
+
+def question_sentences(text: str) -> List[str]:
+    """The sentences that ask: those ending in «?» when any does, else all of them."""
+    parts = [p.strip() for p in _SENTENCE.findall(text or "") if p.strip()]
+    asking = [p for p in parts if p.endswith("?")]
+    return asking or parts
+
+
+def is_yes_no(text: str) -> bool:
+    """«kan me vere med …?», «får eg vikar …?», «Kollegaen min sier … stemmer det??»."""
+    for sentence in question_sentences(text):
+        s = sentence.strip(" ,-–")
+        if TRUE_OR_NOT.search(s):
+            return True
+        if YES_NO_START.match(s) and not NOT_A_VERDICT.match(s):
+            return True
+    return False
+
+
+
 def is_question(text: str) -> bool:
     return "?" in (text or "") or bool(QUESTION_START.match(text or ""))
 
@@ -176,7 +214,9 @@ def route_question(text: str, intent: Optional[str], measures: VocabularyMatcher
         return None
     named_measure = bool(match_text(measures, text))
     if intent in ADVICE_INTENTS:
-        return "ask_measure" if named_measure and question_cues(text) & ASKING_CUES else None
+        # «kan me vere med i den kollektive ordninga?» asks about the scheme, yes or no.
+        asks = question_cues(text) & ASKING_CUES or is_yes_no(text)
+        return "ask_measure" if named_measure and asks else None
     if named_measure:
         return "ask_measure"
     if match_text(concepts, text):

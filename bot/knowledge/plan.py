@@ -32,6 +32,12 @@ ELIGIBILITY = re.compile(
 WHOLE_PICTURE = re.compile(
     r"^\s*(kan (vi|me|jeg|eg|man|ein|en|\w+ere|\w+arar|\w+arer) (få|ta)\b|(hvem|kven) kan ta\b|"
     r"(hvordan|korleis) kan \w+( \w+){0,3} ta\b)", re.IGNORECASE)
+# Two or more entries asked about together: «forskjellen på ABLU og fagskolen», «kva skil dei»,
+# «… på nokon av dei?».
+COMPARE = re.compile(
+    r"\b(forskjell\w*|skilnad\w*|skil(?:jer|ler)?|sammenlign\w*|samanlikn\w*|versus|vs|likhet\w*|"
+    r"likskap\w*|best av|begge|hver av|kvar av|noen av dem|nokon av dei|de to|dei to)\b", re.IGNORECASE)
+MAX_COMPARED = 2  # «rektor- og styrarutdanninga … vikarmidlar på nokon av dei?» compares two
 # A concept name must be clearly longer than a measure name to win ("vikarordningen … videreutdanning"
 # is the scheme; "forskjellen på individuelle og kollektive tiltak" is the concept).
 CONCEPT_MARGIN = 8
@@ -39,8 +45,8 @@ CONCEPT_MARGIN = 8
 
 @dataclass
 class Plan:
-    """What to answer: 'details' of a measure, some 'fields' of measures, a 'concept', or ask
-    'which' measure / which concept ('concept_menu')."""
+    """What to answer: 'details' of a measure, some 'fields' of measures, a 'compare' of two or
+    three, a 'concept', or ask 'which' measure / which concept ('concept_menu')."""
 
     kind: str
     measures: List[str] = field(default_factory=list)
@@ -108,6 +114,8 @@ def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatch
     if (not named and not context and intent in FIELD_INTENTS and concept in scheme_of
             and all(" " not in m.text.strip() for m in c_matches)):
         named, concept = [scheme_of[concept]], None
+    if len(named) > 1 and COMPARE.search(text or ""):
+        return Plan("fields", named[:MAX_COMPARED], fields) if fields else Plan("compare", named[:MAX_COMPARED])
     if named and (not concept or _longest(m_matches) + CONCEPT_MARGIN >= _longest(c_matches)):
         if "define" in cues or "exists" in cues or not fields or WHOLE_PICTURE.search(text):
             return Plan("details", named[:1])

@@ -144,6 +144,29 @@ def embed(texts: Sequence[str], query: bool = False) -> np.ndarray:
     return np.vstack(vectors).astype(np.float32)
 
 
+_similar_cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
+_similar_lock = threading.Lock()
+SIMILAR_CACHE = 2048  # texts whose vectors are kept (catalog questions, recent messages)
+
+
+def similarities(text: str, others: Sequence[str]) -> List[float]:
+    """Cosine similarity of ``text`` to each of ``others`` (question to question: both embedded as
+    queries); vectors are cached per text, so a catalog's texts are embedded once per process."""
+    def vector(s: str) -> np.ndarray:
+        with _similar_lock:
+            hit = _similar_cache.get(s)
+        if hit is None:
+            hit = embed([s], query=True)[0]
+            with _similar_lock:
+                _similar_cache[s] = hit
+                while len(_similar_cache) > SIMILAR_CACHE:
+                    _similar_cache.popitem(last=False)
+        return hit
+
+    q = vector(text)
+    return [float(np.dot(q, vector(o))) for o in others]
+
+
 def chunks(text: str) -> List[str]:
     """The message and, when it has several clauses, each clause: «ungane skal telje meir, men
     personalet er usikre» is about counting in its first half."""

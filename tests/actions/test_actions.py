@@ -542,7 +542,7 @@ def test_old_scheme_says_its_period_and_what_replaced_it():
     body = texts(messages)
     assert events == [SlotSet("measure", "rekomp")]
     assert "2025" in body.split("\n")[0]
-    assert "Det som gjelder nå: Kollektiv ordning for barnehage og grunnskole (fra 2026)" in body
+    assert "den er erstattet av Kollektiv ordning for barnehage og grunnskole (fra 2026)" in body
 
 
 def test_follow_up_deadline_uses_the_scheme_in_context_and_marks_uncertainty():

@@ -92,7 +92,7 @@ def test_a_field_answer_shows_the_uncertain_notes_about_that_field(catalog):
     assert "152 mill." not in deadline  # the budget estimate is about money, not the deadline
     money = field_reply("funding", [m], catalog.measures, "nb", TODAY).text
     assert "152 mill." in money and "75 %" in money
-    details = measure_details(m, catalog.measures, "nb", TODAY).text
+    details = measure_details(m, catalog.measures, "nb", TODAY, full=True).text
     assert details.count("Usikkert:") == len(m.uncertain)  # the whole picture keeps every note
 
 
@@ -143,8 +143,9 @@ def test_a_route_is_printed_as_certain_only_when_confirmed(catalog, lang):
 def test_hospitering_and_y2_are_not_funded_through_the_vgo_scheme_as_fact(catalog):
     vgo = catalog.measures["kollektiv-videregaende"].title("nb")
     for mid in ("hospitering", "yrkesfaglaerer-2"):
-        text = measure_details(catalog.measures[mid], catalog.measures, "nb", TODAY).text
-        assert f"Kan finansieres gjennom: {vgo}" not in text
+        short = measure_details(catalog.measures[mid], catalog.measures, "nb", TODAY).text
+        text = measure_details(catalog.measures[mid], catalog.measures, "nb", TODAY, full=True).text
+        assert f"Kan finansieres gjennom: {vgo}" not in text and "Kan finansieres gjennom" not in short
         assert f"Mulig finansiering, ikke bekreftet: {vgo}" in text, text
         assert "Tidligere finansiert gjennom:" in text  # the 2019–2025 scheme
 
@@ -186,8 +187,16 @@ def test_an_ended_entry_without_an_end_date_says_it_has_ended(catalog):
             assert marker in text and "None" not in text, text
 
 
-def test_a_who_answer_carries_the_money_caveats_it_shows(catalog):
-    """A who-answer shows the funding text, so the notes about funding come with it."""
+def test_a_short_answer_shows_the_caveats_of_its_part_and_counts_the_rest(catalog):
+    """A who-answer is what it is and for whom (the money is a button away); its caveats are the
+    ones about whom it is for, the note the question names first, and the count of the others."""
     m = catalog.measures["videreutdanning-tilskudd-2026"]
     text = field_reply("who", [m], catalog.measures, "nb", TODAY).text
-    assert "Finansiering:" in text and "har bare én kilde (PBL)" in text, text
+    assert "Finansiering:" not in text and "Assistenter uten fagbrev" in text, text
+    pp = field_reply("funding", [m], catalog.measures, "nb", TODAY,
+                     prefer=lambda note: "PP-tjenesten" in note["nb"]).text
+    assert pp.index("PP-tjenesten er ikke nevnt") < pp.index("152 mill."), pp
+    # A short description says that something is not confirmed, and where the rest is.
+    short = measure_details(m, catalog.measures, "nb", TODAY).text
+    assert f"Noe er ikke bekreftet: {len(m.uncertain)} forbehold står under «Les mer»." in short, short
+    assert len(measure_details(m, catalog.measures, "nb", TODAY).text) < 600
