@@ -43,11 +43,14 @@ class CatalogView:
     scheme_of: Dict[str, str] = field(init=False)
     outside_names: VocabularyMatcher = field(init=False)
     fact_matchers: Dict[str, VocabularyMatcher] = field(init=False)
+    search: "CatalogSearch" = field(init=False)  # noqa: F821 - imported where it is built
 
     def __post_init__(self) -> None:
+        from bot.knowledge.search import CatalogSearch
         from bot.knowledge.verdicts import fact_matchers
 
         self.fact_matchers = fact_matchers(self.measures)
+        self.search = CatalogSearch(self.measures)
         self.outside_names = VocabularyMatcher(("outside", o.id, term) for o in self.outside for term in o.terms)
         self.scheme_of = {c.id: c.scheme for c in self.concepts if c.scheme}
         self.by_id = {m.id: m for m in self.measures}

@@ -32,8 +32,8 @@ from bot.answers import (
 )
 from bot.catalog.records import local
 from bot.knowledge.eligibility import verdict
-from bot.knowledge.plan import plan_answer
-from bot.knowledge.verdicts import find_fact, status_verdict, verdict_reply
+from bot.knowledge.plan import plan_about, plan_answer
+from bot.knowledge.verdicts import decide, verdict_reply
 from bot.texts import INTENT_LABELS, t
 from bot.understanding import FORM_SLOTS as SLOT_ENTITIES
 from bot.understanding import SlotParser
@@ -64,6 +64,20 @@ def _which_reply(lang: str) -> Reply:
     buttons = [button(short_label(v.by_id[i].title(lang)), "ask_measure", measure=i) for i in ids]
     buttons.append(button(t("btn_find_measures", lang), "request_measures"))
     return Reply(t("which_measure", lang), buttons)
+
+
+FIELD_BUTTON_INTENT = {"apply": "ask_apply", "funding": "ask_funding", "deadlines": "ask_deadline"}
+
+
+def _candidates_reply(ids, plan, lang: str, in_form: bool) -> Reply:
+    """«Mente du en av disse?» with the entries a search found close together; each button asks
+    for the part the question asked about (the money, the deadline) of that entry."""
+    v = view()
+    part = next((f for f in plan.fields if f in FIELD_BUTTON_INTENT), None) if plan.kind == "fields" else None
+    intent = FIELD_BUTTON_INTENT[part] if part else "ask_measure"
+    buttons = [button(short_label(v.by_id[i].title(lang)), intent, measure=i) for i in ids]
+    text = t("search_candidates", lang) + ("\n\n" + t("resume", lang) if in_form else "")
+    return Reply(text, buttons + ([] if in_form else [button(t("btn_find_measures", lang), "request_measures")]))
 
 
 def _concept_reply(cid: Optional[str], lang: str, in_form: bool) -> Reply:
@@ -114,13 +128,11 @@ class KnowledgeAction(CatalogAction):
                                is_current=lambda i: v.by_id[i].is_current(now), aliases=v.aliases,
                                scheme_of=v.scheme_of)
         in_form = bool(tracker.active_loop_name)
-        fact = None if text.startswith("/") else self._fact(text, plan, context, lang)
+        typed = not text.startswith("/")
+        fact = self._fact(text, plan, context, lang) if typed else None
         if fact is not None:
-            # «får eg vikar under styrarutdanninga?»: Ja / Nei / Det er usikkert, why, the source.
-            reply = verdict_reply(fact, lang, v.by_id, now)
-            send(dispatcher, Reply(reply.text + "\n\n" + t("resume", lang)) if in_form else reply)
-            return [SlotSet("measure", fact.measure.id)]
-        if plan.kind in ("which", "concept_menu") and not in_form and not text.startswith("/"):
+            return self._verdict(dispatcher, fact, lang, now, in_form)
+        if plan.kind in ("which", "concept_menu") and not in_form and typed:
             # «hva finnes for oss i SFO som vil bli bedre på lek?» names no measure but where and
             # what: answer it with suggestions (answer first).
             from actions.advice import answer_need
@@ -128,6 +140,20 @@ class KnowledgeAction(CatalogAction):
             events = answer_need(dispatcher, tracker)
             if events is not None:
                 return events
+        if plan.kind == "which" and typed:
+            # Named by none of its names («hospitere», «den nye kollektive kompetanseordningen»):
+            # search by words and meaning; the clear best is answered, close ones are offered.
+            from bot.understanding.semantic import similarities
+
+            found = v.search.find(text, lang, now, similarities)
+            if found.clear:
+                plan = plan_about(text, self.intent, found.best)
+                fact = self._fact(text, plan, None, lang)
+                if fact is not None:
+                    return self._verdict(dispatcher, fact, lang, now, in_form)
+            elif found.ids:
+                send(dispatcher, _candidates_reply(found.ids, plan_about(text, self.intent, found.ids[0]), lang, in_form))
+                return []
         if plan.kind == "concept" or plan.kind == "concept_menu":
             send(dispatcher, _concept_reply(plan.concept, lang, in_form))
             return []
@@ -177,6 +203,13 @@ class KnowledgeAction(CatalogAction):
 
 
     @staticmethod
+    def _verdict(dispatcher, fact, lang: str, now, in_form: bool):
+        """«får eg vikar under styrarutdanninga?»: Ja / Nei / Det er usikkert, why, the source."""
+        reply = verdict_reply(fact, lang, view().by_id, now)
+        send(dispatcher, Reply(reply.text + "\n\n" + t("resume", lang)) if in_form else reply)
+        return [SlotSet("measure", fact.measure.id)]
+
+    @staticmethod
     def _fact(text: str, plan, context: Optional[str], lang: str):
         """The catalog fact that answers a yes/no question about the entry asked about (named, the
         scheme a general word stands for, or the one discussed)."""
@@ -189,10 +222,7 @@ class KnowledgeAction(CatalogAction):
         if context and not ids:
             ids.append(context)
         entries = [v.by_id[i] for i in ids if i in v.by_id]
-        found = find_fact(text, entries, v.fact_matchers, similarities, lang)
-        if found is None and entries:
-            found = status_verdict(text, entries[0], v.by_id, lang, today())
-        return found
+        return decide(text, entries, v.fact_matchers, v.by_id, lang, today(), similarities)
 
 
 class ActionAnswerMeasure(KnowledgeAction):

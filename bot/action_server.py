@@ -7,9 +7,25 @@ data (fødselsnummer, e-mail addresses, phone numbers) is masked in every log li
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from typing import List, Optional
+
+log = logging.getLogger(__name__)
+
+
+def _warm_search() -> None:
+    """The catalog search embeds its entries before the first turn too; a catalog database that is
+    not reachable yet is no reason not to start (the actions answer that case themselves)."""
+    from actions.common import view
+    from bot.understanding.semantic import similarities
+
+    try:
+        view().search.warm(similarities)
+    except Exception as e:  # noqa: BLE001 - warming is an optimisation; the first turn would do it
+
+        log.warning("catalog search not warmed: %s", e)
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -23,6 +39,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     from bot.understanding.semantic import warm
 
     warm()
+    _warm_search()
     from rasa_sdk.__main__ import main as sdk_main
 
     args = list(sys.argv[1:] if argv is None else argv)

@@ -202,7 +202,7 @@ def short_funding(m: Measure, related: Optional[Dict[str, Measure]], lang: str, 
     # for a route it does not name.
     if (not m.confirmed or (certain and doubtful)
             or any(set(about) & {"funding", "status"} or not about for about in _abouts(m))):
-        line += " " + t(hint, lang)
+        line += " " + t(hint, lang) if hint else ""
     return line
 
 
@@ -309,6 +309,11 @@ def results_reply(rec: Recommendation, labels: Labels, lang: str, offset: int = 
         foot.append(t(f"why_ask_{why_ask}", lang))
     if not shown:
         foot.append(t("no_more", lang))
+    else:
+        # Where the first suggestion's facts come from (the rest: «Fortell mer om N»).
+        top = shown[0].measure
+        foot.append(t("source_of_first", lang, n=offset + 1,
+                      source=source_line(top.sources, top.last_checked, lang)))
     more = len(rec.ranked) > offset + len(shown)
     buttons = []
     if rec.full_matches == 0 and rec.relax:
@@ -375,6 +380,9 @@ def first_sentences(text: str, limit: int = 220) -> str:
     return out
 
 
+# The description's opening in a short answer (characters; at least one sentence).
+SHORT_DESCRIPTION = 260
+
 # Uncertain notes shown in a short answer; the rest stand behind «Les mer».
 MAX_NOTES = 1
 
@@ -397,14 +405,29 @@ def measure_details(m: Measure, related: Dict[str, Measure], lang: str, today,
     source) with «Les mer» and buttons for applying, money and deadlines; ``full``: everything."""
     if full:
         return measure_everything(m, related, lang, today, labels)
-    title = title_with_period(m, lang, full=True)
+    title = title_with_period(m, lang)
     named = m.abbreviation and m.abbreviation.lower() not in title.lower()
-    lines = [title + (f" – {m.abbreviation}" if named else ""), first_sentences(local(m.description, lang))]
-    who = audience_line(m, labels, lang)
-    if who:
-        lines.append(who)
-    if m.credits:
-        lines.append(t("credits_line", lang, n=m.credits))
+    lines = [title + (f" – {m.abbreviation}" if named else "")]
+    if m.summary:
+        # Written for this: what, for whom, who applies to whom, the money.
+        lines.append(local(m.summary, lang))
+        if m.credits:
+            lines.append(t("credits_line", lang, n=m.credits))
+    else:
+        lines.append(first_sentences(local(m.description, lang), SHORT_DESCRIPTION))
+        who = audience_line(m, labels, lang)
+        if who:
+            lines.append(who)
+        if m.credits:
+            lines.append(t("credits_line", lang, n=m.credits))
+        # What a «hva er X?» needs besides what and for whom: who applies to whom, and the money.
+        if m.apply:
+            lines.append(f"{t('apply', lang)}: {first_sentences(local(m.apply, lang), 160)}")
+        if m.funding or m.funded_by:
+            lines.append(f"{t('funding', lang)}: {short_funding(m, related, lang, today, hint='')}")
+        replaces = replaces_line(m, related, lang)
+        if replaces:
+            lines.append(replaces)
     status = status_line(m, related, lang, today)
     if status:
         lines.append(status)
@@ -470,6 +493,14 @@ def compare_reply(ms: Sequence[Measure], related: Dict[str, Measure], lang: str,
         blocks.append("\n".join(lines))
     sources = "\n".join(f"{m.title(lang)} – {source_line(m.sources, m.last_checked, lang)}" for m in ms)
     return Reply("\n\n".join(blocks + [sources]), [read_more_button(m, lang) for m in ms])
+
+
+def replaces_line(m: Measure, related: Dict[str, Measure], lang: str) -> str:
+    """«Erstatter: Rekomp, Dekomp …» for a scheme that took over from earlier ones (empty else)."""
+    earlier = [r for r in related.values() if m.id in r.replaced_by]
+    if not earlier:
+        return ""
+    return t("replaces", lang, names=join_and(sorted(r.title(lang) for r in earlier)))
 
 
 def replacement_buttons(m: Measure, related: Dict[str, Measure], lang: str, today) -> List[Button]:

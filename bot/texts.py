@@ -141,6 +141,10 @@ T: Dict[str, Dict[str, str]] = {
     "period_until": {"nb": "gjaldt til {date}", "nn": "galdt til {date}"},
     "period_between": {"nb": "{start}–{end}", "nn": "{start}–{end}"},
     "replaced_by": {"nb": "Erstattet av: {names}.", "nn": "Erstatta av: {names}."},
+    "source_of_first": {"nb": "Nr. {n} – {source}", "nn": "Nr. {n} – {source}"},
+    "search_candidates": {"nb": "Den finner jeg ikke under det navnet. Mente du en av disse?",
+                          "nn": "Den finn eg ikkje under det namnet. Meinte du ei av desse?"},
+    "replaces": {"nb": "Erstatter {names}.", "nn": "Erstattar {names}."},
     "credits_line": {"nb": "Omfang: {n} studiepoeng.", "nn": "Omfang: {n} studiepoeng."},
     # why-text parts
     "why_theme": {"nb": "handler om {theme}", "nn": "handlar om {theme}"},
@@ -286,6 +290,7 @@ T: Dict[str, Dict[str, str]] = {
     "status_ended_undated": {"nb": "{name} gjelder ikke lenger.", "nn": "{name} gjeld ikkje lenger."},
     "status_replaced": {"nb": "Den er erstattet av {names}.", "nn": "Ho er erstatta av {names}."},
     "status_current": {"nb": "{name} gjelder nå ({period}).", "nn": "{name} gjeld no ({period})."},
+    "status_current_undated": {"nb": "{name} gjelder nå.", "nn": "{name} gjeld no."},
     "status_unsure": {"nb": "Om {name} fortsatt gjelder etter endringene 1. januar 2026, er ikke bekreftet.",
                       "nn": "Om {name} framleis gjeld etter endringane 1. januar 2026, er ikkje stadfesta."},
     "concept_unknown": {

@@ -50,35 +50,59 @@ VERBS = (
     "kan|kunne|får|fekk|fikk|må|måtte|er|var|gjelder|gjeld|skal|stemmer|stemmer|har|blir|vert|dekker|dekkjer|"
     "dekkes|dekkast|betaler|betalar|betales|finnes|finst|fins|går|vil|bør|trenger|treng|trengs|gir|gjev|"
     "mister|mistar|kreves|krevst|inngår|teller|tel|kommer|kjem|hører|høyrer|inkluderer|omfatter|omfattar|"
-    "kvalifiserer|gjeldar|slipper|sleppar|slepp|ligger|ligg"
+    "kvalifiserer|gjeldar|slipper|sleppar|slepp|ligger|ligg|koster|kostar|varer|varar|tar|tek|ble|blei|vart|"
+    "burde|skulle|ville|holder|held|passer|passar|fungerer|lønner|løner|dekkes|utløser|utløyser"
 )
 YES_NO_START = re.compile(rf"^(?:(?:men|og|så|altså|ok|okei|hei|eh|og så)[, ]+)*(?:{VERBS})\b", re.IGNORECASE)
 # A yes/no form that asks for information or for what exists: not a verdict question.
 NOT_A_VERDICT = re.compile(
-    r"^(?:(?:men|og|så)[, ]+)*(?:(?:kan|vil|kunne) (?:du|dere|de|me|du gi|du si|du forklare)\b(?! (?:søke|søkje|få|ta|bruke|nytte|være|vere|delta))|"
+    r"^(?:(?:men|og|så)[, ]+)*(?:(?:kan|vil|kunne) (?:du|dere|du gi|du si|du forklare)\b(?! (?:søke|søkje|få|ta|bruke|nytte|være|vere|delta))|"
     r"(?:finnes|finst|fins|er|har|gjev|gir) (?:det|der|dere|de) (?:noe|noen|noko|nokon|nokre|andre|flere|fleire|et|eit|ei|en|ein)\b)",
     re.IGNORECASE)
 TRUE_OR_NOT = re.compile(
     r"\b(stemmer (det|dette)|er (det|dette) (riktig|rett|sant|korrekt)|har (han|ho|hun|de|dei|ho) rett|"
     r"lurer på om|lurar på om|usikker på om|veit ikkje om|vet ikke om)\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
+# A sentence ends at «?» or «!», at a line break, or at «.» and a space – not in «1. mars»,
+# «bl.a. PPU» or «ca. 30».
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[?!])\s+|\n+|(?<=[^\d\s.]\.)(?<!\bbl\.a\.)(?<!\bf\.eks\.)(?<!\bca\.)(?<!\bdvs\.)(?<!\bnr\.)(?<!\bkl\.)\s+(?=\S)")
+
+
+def sentences(text: str) -> List[str]:
+    return [p.strip() for p in _SENTENCE_BREAK.split(text or "") if p and p.strip()]
+
 
 def question_sentences(text: str) -> List[str]:
     """The sentences that ask: those ending in «?» when any does, else all of them."""
-    parts = [p.strip() for p in _SENTENCE.findall(text or "") if p.strip()]
+    parts = sentences(text)
     asking = [p for p in parts if p.endswith("?")]
     return asking or parts
 
 
+def yes_no_sentences(text: str, context: bool = False) -> List[str]:
+    """The sentences of ``text`` that ask for a yes or a no: one that starts with a finite verb
+    («får eg vikar …?»), or one that asks whether what was said is true, with the claim before it
+    («Kollegaen min sier … Stemmer det?»). Empty for «kan du fortelle om …?» and «hva er …?»."""
+    parts = sentences(text)
+    asking = [p for p in parts if p.endswith("?")] or parts
+    verdicts: List[str] = []
+    for sentence in asking:
+        s = sentence.strip(" ,-–")
+        if TRUE_OR_NOT.search(s):  # the claim before «stemmer det?» is what is asked about
+            verdicts += [p for p in parts[:parts.index(sentence)] if not p.endswith("?") and p not in verdicts]
+            verdicts.append(sentence)
+        elif YES_NO_START.match(s) and not NOT_A_VERDICT.match(s):
+            verdicts.append(sentence)
+    if not verdicts or not context:
+        return verdicts
+    # With ``context``: also what is said around it («jeg er assistent. kan jeg få …?»), but not
+    # other questions («hvem søker?»).
+    return [p for p in parts if p in verdicts or not p.endswith("?")]
+
+
 def is_yes_no(text: str) -> bool:
     """«kan me vere med …?», «får eg vikar …?», «Kollegaen min sier … stemmer det??»."""
-    for sentence in question_sentences(text):
-        s = sentence.strip(" ,-–")
-        if TRUE_OR_NOT.search(s):
-            return True
-        if YES_NO_START.match(s) and not NOT_A_VERDICT.match(s):
-            return True
-    return False
+    return bool(yes_no_sentences(text))
 
 
 

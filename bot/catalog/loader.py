@@ -22,8 +22,9 @@ from bot.catalog.records import (
     LANGS,
     SECTORS,
     STATUSES,
-    Catalog,
+    SUMMARY_MAX,
     VERDICTS,
+    Catalog,
     Concept,
     Fact,
     Measure,
@@ -313,6 +314,7 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         apply=ck.text(raw, mid, "apply") or {},
         deadlines=ck.text(raw, mid, "deadlines", required=False),
         requires=ck.text(raw, mid, "requires", required=False),
+        summary=_summary(raw, mid, ck),
         valid_from=ck.date(raw, mid, "valid_from"),
         valid_to=ck.date(raw, mid, "valid_to"),
         replaced_by=tuple(raw.get("replaced_by") or ()),
@@ -330,6 +332,15 @@ def _load_measure(raw: dict, ck: _Checker, terms: Dict[str, List[Term]]) -> Opti
         ck.add(mid, "valid_to", "is before valid_from")
     _check_status(measure, ck)
     return measure
+
+
+def _summary(raw: dict, mid: str, ck: _Checker) -> Optional[Dict[str, str]]:
+    """The optional phone-screen summary: nb and nn, each at most SUMMARY_MAX characters."""
+    summary = ck.text(raw, mid, "summary", required=False)
+    for lang, text in (summary or {}).items():
+        if len(text) > SUMMARY_MAX:
+            ck.add(mid, "summary", f"'{lang}' text is {len(text)} characters (at most {SUMMARY_MAX})")
+    return summary
 
 
 def _facts(raw: dict, mid: str, ck: _Checker) -> Tuple[Fact, ...]:

@@ -34,6 +34,10 @@ def local(text: Optional[Text], lang: str) -> str:
 VERDICTS = ("yes", "no", "unsure")
 
 
+# Longest summary (characters, per language): a phone screen with the title and the source.
+SUMMARY_MAX = 340
+
+
 @dataclass(frozen=True)
 class Fact:
     """A yes/no a question can ask about an entry, decided by the reference: «får eg vikar under
@@ -79,6 +83,9 @@ class Measure:
     deadlines: Optional[Text] = None
     # What a participant must already have («annen treårig barnefaglig utdanning»), where the sources say.
     requires: Optional[Text] = None
+    # The phone-screen answer to «hva er X?» (what, for whom, who applies to whom, the money), at
+    # most SUMMARY_MAX characters; without it a short answer is put together from the fields.
+    summary: Optional[Text] = None
     valid_from: Optional[date] = None
     valid_to: Optional[date] = None
     replaced_by: Tuple[str, ...] = ()

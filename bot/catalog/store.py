@@ -15,7 +15,7 @@ from bot.catalog.models import ConceptRow, MeasureFacetRow, MeasureRow, MetaRow,
 from bot.catalog.records import Catalog, Concept, Fact, Measure, OutsideTopic, Term
 
 FACETS = ("sectors", "roles", "themes", "duration")
-_TEXT_FIELDS = ("name", "short_name", "description", "funding", "apply", "deadlines", "requires")
+_TEXT_FIELDS = ("name", "short_name", "description", "funding", "apply", "deadlines", "requires", "summary")
 _LIST_FIELDS = ("aliases", "funded_by", "funded_by_doubt", "replaced_by", "sources")
 
 
@@ -68,6 +68,7 @@ def _row_to_measure(row: MeasureRow) -> Measure:
         source_file=row.source_file,
         name=c["name"], short_name=c.get("short_name"), description=c["description"],
         funding=c["funding"], apply=c["apply"], deadlines=c.get("deadlines"), requires=c.get("requires"),
+        summary=c.get("summary"),
         abbreviation=c.get("abbreviation"),
         aliases=tuple(c.get("aliases") or ()), funded_by=tuple(c.get("funded_by") or ()),
         funded_by_doubt=tuple(c.get("funded_by_doubt") or ()),

@@ -43,6 +43,27 @@ MAX_COMPARED = 2  # «rektor- og styrarutdanninga … vikarmidlar på nokon av d
 CONCEPT_MARGIN = 8
 
 
+def asked_fields(text: str, intent: Optional[str], cues=None) -> List[str]:
+    """The parts a question asks for, in answer order; the intent's part when the words name none."""
+    cues = question_cues(text) if cues is None else cues
+    fields = [f for f in FIELD_ORDER if f in cues]
+    if ELIGIBILITY.search(text or ""):
+        fields.insert(0, "who")
+    if not fields and intent in FIELD_INTENTS:
+        fields = [FIELD_INTENTS[intent]]
+    return fields
+
+
+def plan_about(text: str, intent: Optional[str], measure: str) -> "Plan":
+    """The answer about one entry (named, or found by search): the whole description for «hva er
+    …?» or «kan vi få …?», else the parts asked for."""
+    cues = question_cues(text)
+    fields = asked_fields(text, intent, cues)
+    if "define" in cues or "exists" in cues or not fields or WHOLE_PICTURE.search(text):
+        return Plan("details", [measure])
+    return Plan("fields", [measure], fields)
+
+
 @dataclass
 class Plan:
     """What to answer: 'details' of a measure, some 'fields' of measures, a 'compare' of two or
@@ -100,11 +121,7 @@ def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatch
         if combined:
             named = [combined]
     cues = question_cues(text) if not payload else set()
-    fields = [f for f in FIELD_ORDER if f in cues]
-    if ELIGIBILITY.search(text or ""):
-        fields.insert(0, "who")
-    if not fields and intent in FIELD_INTENTS:
-        fields = [FIELD_INTENTS[intent]]
+    fields = asked_fields(text, intent, cues)
     concept = None
     if c_matches:
         votes: dict = {}
@@ -117,9 +134,7 @@ def plan_answer(text: str, intent: Optional[str], measure_names: VocabularyMatch
     if len(named) > 1 and COMPARE.search(text or ""):
         return Plan("fields", named[:MAX_COMPARED], fields) if fields else Plan("compare", named[:MAX_COMPARED])
     if named and (not concept or _longest(m_matches) + CONCEPT_MARGIN >= _longest(c_matches)):
-        if "define" in cues or "exists" in cues or not fields or WHOLE_PICTURE.search(text):
-            return Plan("details", named[:1])
-        return Plan("fields", named[:1], fields)
+        return plan_about(text, intent, named[0])
     if concept and (intent == "ask_concept" or not (context and fields)):
         return Plan("concept", concept=concept)
     if context and fields:

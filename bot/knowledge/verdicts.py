@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from bot.catalog.records import Fact, Measure, local
 from bot.answers import Reply, period, read_more_button, replacement_buttons, source_line
+from bot.catalog.records import Fact, Measure, local
 from bot.texts import format_date, join_and, t
 from kvnlu.matcher import VocabularyMatcher, match_text
-from kvnlu.questions import is_yes_no, question_cues, question_sentences
+from kvnlu.questions import question_cues, yes_no_sentences
 
 LEADS = {"yes": "fact_yes", "no": "fact_no", "unsure": "fact_unsure"}
 # The meaning route: the fact's question must be this near (cosine, multilingual-e5-small) and
@@ -42,13 +42,9 @@ def status_verdict(text: str, m: Measure, related: Dict[str, Measure], lang: str
     """«finnes rekomp fortsatt?», «gjeld KFK framleis?», «kan vi søke rekomp igjen nå?»: decided by
     the declared status – ended or superseded (and what replaced it) is no, confirmed and in force
     is yes, anything else is unsure. None when the question does not ask whether it still applies."""
-    if not is_yes_no(text):
+    if not asks_status(text, m, today):
         return None
-    cues = question_cues(" ".join(question_sentences(text)))
     ended = m.has_ended(today)
-    asks_status = bool(cues & {"status", "exists"}) or (ended and "apply" in cues and NOW.search(text))
-    if not asks_status:
-        return None
     name = m.title(lang)
     if ended:
         answer = "no"
@@ -58,7 +54,9 @@ def status_verdict(text: str, m: Measure, related: Dict[str, Measure], lang: str
         if replaced:
             says += " " + t("status_replaced", lang, names=join_and(replaced))
     elif m.confirmed and m.is_current(today):
-        answer, says = "yes", t("status_current", lang, name=name, period=period(m, lang) or t("in_force", lang))
+        when = period(m, lang)
+        answer = "yes"
+        says = t("status_current", lang, name=name, period=when) if when else t("status_current_undated", lang, name=name)
     else:
         answer = "unsure"
         says = t("status_unsure", lang, name=name)
@@ -66,6 +64,31 @@ def status_verdict(text: str, m: Measure, related: Dict[str, Measure], lang: str
             says += " " + local(m.uncertain[0], lang)
     text_of = {lang: says}
     return Verdict(m, Fact(answer=answer, terms=(), asks=text_of, says=text_of, basis="status"))
+
+
+def asks_status(text: str, m: Measure, today, explicit: bool = False) -> bool:
+    """Whether the yes/no part of ``text`` asks if ``m`` still applies: «finnes/gjeld … fortsatt,
+    framleis, lenger?» (explicit), or, for an entry that has ended, whether one can apply now."""
+    asked = " ".join(yes_no_sentences(text))
+    if not asked:
+        return False
+    cues = question_cues(asked)
+    if cues & {"status", "exists"}:
+        return True
+    return not explicit and m.has_ended(today) and "apply" in cues and bool(NOW.search(asked))
+
+
+def decide(text: str, entries: Sequence[Measure], matchers: Dict[str, VocabularyMatcher],
+           related: Dict[str, Measure], lang: str, today,
+           similar: Optional[Callable[[str, Sequence[str]], List[float]]] = None) -> Optional[Verdict]:
+    """The verdict on a yes/no question about ``entries`` (the one asked about first): an explicit
+    «finnes det fortsatt?» by the declared status, then the entry's facts, then the status again
+    («kan vi søke rekomp nå?»); None when nothing decides it."""
+    if not entries:
+        return None
+    if asks_status(text, entries[0], today, explicit=True):
+        return status_verdict(text, entries[0], related, lang, today)
+    return find_fact(text, entries, matchers, similar, lang) or status_verdict(text, entries[0], related, lang, today)
 
 
 def fact_matchers(measures: Sequence[Measure]) -> Dict[str, VocabularyMatcher]:
@@ -80,20 +103,25 @@ def find_fact(text: str, entries: Sequence[Measure], matchers: Dict[str, Vocabul
     """The fact of ``entries`` (the entry asked about first) that decides the yes/no question
     ``text``; None when the question is not a yes/no question or no fact clearly decides it.
     ``similar(text, candidates)``: cosine similarities by meaning (None: words only)."""
-    if not entries or not is_yes_no(text):
+    # Only the sentences that ask for a verdict: «Hvem søker? Kan private være med?» is decided by
+    # the second, and the first is left to the rest of the answer.
+    asked = " ".join(yes_no_sentences(text))
+    if not entries or not asked:
         return None
-    asked = " ".join(question_sentences(text))
-    for entry in entries:
-        found = match_text(matchers[entry.id], asked) if entry.id in matchers else []
-        if found:
-            return Verdict(entry, entry.facts[int(found[0].value)])
+    # The terms of the question sentences first («Eg vil ha vikar. Er det gratis?» asks about the
+    # price), then of what was said with them («jeg er assistent. kan jeg få 25 % fri?»).
+    for words in (asked, " ".join(yes_no_sentences(text, context=True))):
+        for entry in entries:
+            found = match_text(matchers[entry.id], words) if entry.id in matchers else []
+            if found:
+                return Verdict(entry, entry.facts[int(found[0].value)])
     if similar is None:
         return None
     candidates: List[Tuple[Measure, Fact]] = [(m, f) for m in entries[:1] for f in m.facts]
     if not candidates:
         return None
     scores = similar(asked, [local(f.asks, lang) for _, f in candidates])
-    ranked = sorted(zip(scores, range(len(candidates))), reverse=True)
+    ranked = sorted(zip(scores, range(len(candidates)), strict=True), reverse=True)
     best, index = ranked[0]
     runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
     if best >= NEAR and best - runner_up >= MARGIN:
@@ -107,6 +135,9 @@ def verdict_reply(v: Verdict, lang: str, related: Optional[Dict[str, Measure]] =
     entry that has ended, one to each that replaced it)."""
     m = v.measure
     text = f"{t(LEADS[v.fact.answer], lang)} {local(v.fact.says, lang)}"
+    if v.fact.basis == "status" and m.summary and v.fact.answer != "no":
+        # «Finnes det stipend til PPU?» – «Ja.» and what it is; «nei» already says what replaced it.
+        text += "\n\n" + local(m.summary, lang)
     text += f"\n\n{m.title(lang)} – {source_line(m.sources, m.last_checked, lang)}"  # what the answer is about
     buttons = replacement_buttons(m, related, lang, today) if related is not None and today is not None else []
     return Reply(text, buttons + [read_more_button(m, lang)])

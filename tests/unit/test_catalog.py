@@ -315,3 +315,14 @@ def test_outside_topics_are_validated_like_entries(catalog, catalog_copy):
     assert "outside.yml: entry 'studielan', field 'terms': must be a non-empty list" in msg
     assert "outside.yml: entry 'lonn', field 'sources': missing" in msg
     assert "outside.yml: entry 'barnehageopptak', field 'text'" in msg
+
+
+def test_a_summary_longer_than_a_phone_screen_is_an_error(catalog_copy):
+    _edit(catalog_copy / "schemes.yml", lambda d: d["entries"][0]["summary"].update(nn="For lang. " * 39 + "For lang."))
+    msg = _problems(catalog_copy)
+    assert "entry 'kollektiv-barnehage-grunnskole', field 'summary': 'nn' text is 399 characters (at most 340)" in msg
+
+
+def test_every_entry_has_a_summary_in_both_languages(catalog):
+    missing = [m.id for m in catalog.measures.values() if not m.summary or set(m.summary) != {"nb", "nn"}]
+    assert not missing, missing

@@ -7,7 +7,13 @@ import pytest
 from bot.knowledge.plan import plan_answer
 from bot.understanding import concept_matcher, measure_matcher
 from kvnlu.matcher import VocabularyMatcher
-from kvnlu.questions import catalog_name_entries, is_question, names_outside_topic, question_cues, route_question
+from kvnlu.questions import (
+    catalog_name_entries,
+    is_question,
+    names_outside_topic,
+    question_cues,
+    route_question,
+)
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -96,3 +97,23 @@ def test_whether_it_still_applies_is_decided_by_the_declared_status(catalog):
     # Not about whether it still applies, or not a yes/no question: left to the plan.
     assert status_verdict("kan vi søke rekomp?", ms["rekomp"], ms, "nb", TODAY) is None
     assert status_verdict("hva erstattet rekomp?", ms["rekomp"], ms, "nb", TODAY) is None
+
+
+def test_yes_no_sentences_leave_other_questions_out_and_keep_the_claim():
+    from kvnlu.questions import yes_no_sentences
+
+    assert yes_no_sentences("Hvem søker? Kan private være med?") == ["Kan private være med?"]
+    assert yes_no_sentences("Fristen er 1. mars. Kan vi søke etter det?") == ["Kan vi søke etter det?"]
+    assert yes_no_sentences("Fristen er 1. mars. Kan vi søke etter det?", context=True) == [
+        "Fristen er 1. mars.", "Kan vi søke etter det?"]
+    assert yes_no_sentences("Kollegaen min sier at rekomp er borte. Stemmer det?") == [
+        "Kollegaen min sier at rekomp er borte.", "Stemmer det?"]
+    assert yes_no_sentences("Hva er rekomp?") == []
+
+
+def test_an_explicit_status_question_is_decided_by_the_status_before_any_fact(catalog):
+    from bot.knowledge.verdicts import decide
+
+    rekomp = catalog.measures["rekomp"]
+    got = decide("finnes rekomp fortsatt?", [rekomp], fact_matchers([rekomp]), catalog.measures, "nb", date(2026, 12, 7))
+    assert got is not None and got.fact.answer == "no" and got.fact.basis == "status"
